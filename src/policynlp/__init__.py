@@ -1,0 +1,5 @@
+"""policynlp: what matters in Chinese and English government-policy texts."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
