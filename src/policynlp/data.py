@@ -157,9 +157,10 @@ class LabelScore:
 
 @dataclass
 class Baseline:
-    """The reference quantity a target is measured against ("up from CNY 100 billion")."""
+    """What a target is measured against: a quantity ("up from CNY 100 billion") and/or a
+    reference year (比2020年下降13.5% → ``year=2020`` with no value)."""
 
-    value: float
+    value: float | None = None
     unit: str | None = None
     year: int | None = None
     text: str | None = None
@@ -169,8 +170,9 @@ class Baseline:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Baseline:
-        return cls(value=float(d["value"]), unit=d.get("unit"), year=d.get("year"),
-                   text=d.get("text"))
+        value = d.get("value")
+        return cls(value=None if value is None else float(value), unit=d.get("unit"),
+                   year=d.get("year"), text=d.get("text"))
 
 
 @dataclass

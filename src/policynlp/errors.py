@@ -9,8 +9,11 @@ commands turn per-record errors into error records (``{"id": …, "error": {"cod
 Example:
     >>> from policynlp.errors import EmptyTextError
     >>> err = EmptyTextError("the text is empty", record_id="doc-7")
-    >>> err.code, str(err)
-    ('E101', "[E101] record 'doc-7': the text is empty")
+    >>> err.code
+    'E101'
+    >>> print(err)
+    [E101] record 'doc-7': the text is empty. Give the record a non-empty 'text' or remove it
+    from the input.
 """
 
 from __future__ import annotations
@@ -43,15 +46,22 @@ class PolicyNLPError(Exception):
         self.hint = hint if hint is not None else self.default_hint
         super().__init__(self.__str__())
 
-    def __str__(self) -> str:
+    @property
+    def detail(self) -> str:
+        """The message with where it happened and the hint, without the code."""
         where = []
         if self.path:
             where.append(f"file '{self.path}'")
         if self.record_id is not None:
             where.append(f"record '{self.record_id}'")
-        prefix = f"[{self.code}] " + (", ".join(where) + ": " if where else "")
-        hint = f" {self.hint}" if self.hint else ""
-        return f"{prefix}{self.message}{hint}"
+        prefix = ", ".join(where) + ": " if where else ""
+        if not self.hint:
+            return f"{prefix}{self.message}"
+        stop = "" if self.message.endswith((".", "!", "?", ":")) else "."
+        return f"{prefix}{self.message}{stop} {self.hint}"
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.detail}"
 
 
 # --- E1xx: input records and files -------------------------------------------------------
@@ -179,6 +189,13 @@ class ModelFilesError(ModelError):
     default_hint = "Re-create the folder with `policynlp train` or restore the missing files."
 
 
+class DeviceError(ModelError):
+    """The requested device does not exist or is not available."""
+
+    code = "E303"
+    default_hint = "Use --device auto, cpu, cuda or cuda:N with an available GPU."
+
+
 # --- E4xx: formats -----------------------------------------------------------------------
 
 
@@ -215,6 +232,7 @@ class ProcessingError(PolicyNLPError):
 __all__ = [
     "BinaryContentError",
     "BriefParseError",
+    "DeviceError",
     "DocumentTooLargeError",
     "EmptyTextError",
     "EncodingError",
