@@ -30,13 +30,18 @@ from policynlp.data import (
     Target,
 )
 from policynlp.errors import ModelFilesError, PolicyNLPError
+from policynlp.extract import TargetExtractor
 from policynlp.models import ModelConfig, default_model_path, load_model_config, resolve_device
 from policynlp.pipeline import DEFAULT_MAX_CHARS, Component, Pipeline
 
 __version__ = "0.1.0"
 
 #: Factories of the components a model folder can name in its config.json (plug-in point).
-COMPONENT_FACTORIES: dict[str, Callable[[ModelConfig, str], Component]] = {}
+COMPONENT_FACTORIES: dict[str, Callable[[ModelConfig, str], Component]] = {
+    "targets": lambda cfg, device: TargetExtractor(),
+}
+#: Rule-based components every pipeline runs, with or without a model folder.
+ALWAYS_ON = ("targets",)
 
 
 def load(path: str | Path | None = None, *, device: str = "auto", lang: str | None = None,
@@ -57,8 +62,12 @@ def load(path: str | Path | None = None, *, device: str = "auto", lang: str | No
 
     Example:
         >>> import policynlp
-        >>> [a.lang for a in policynlp.load().pipe(["国务院通知", "State Council notice"])]
+        >>> nlp = policynlp.load()
+        >>> [a.lang for a in nlp.pipe(["国务院通知", "State Council notice"])]
         ['zh', 'en']
+        >>> a = nlp({"text": "到2025年，培育200个左右特色产业集群。", "date": "2023-01-10"})
+        >>> [(t.value, t.unit, t.comparator, t.deadline) for t in a.targets]
+        [(200.0, 'item', 'approx', '2025-12-31')]
     """
     folder = Path(path) if path is not None else default_model_path()
     components: list[Component] = []
@@ -78,10 +87,13 @@ def load(path: str | Path | None = None, *, device: str = "auto", lang: str | No
         components = [COMPONENT_FACTORIES[c](cfg, device) for c in cfg.components]
     if folder is None and device != "auto":
         resolve_device(device)
+    present = {c.name for c in components}
+    components = [TargetExtractor() for name in ALWAYS_ON if name not in present] + components
     return Pipeline(components=components, model=info, max_chars=max_chars, default_lang=lang)
 
 
 __all__ = [
+    "ALWAYS_ON",
     "COMPONENT_FACTORIES",
     "Analysis",
     "Baseline",
