@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 
 _AFTER = {
-    "zh": [("approx", r"^\s?(?:左右|上下)"), ("at_least", r"^\s?(?:以上|之上|多)"),
+    "zh": [("approx", r"^\s?(?:左右|上下)"), ("at_least", r"^\s?(?:以上|之上|多|或者?更多)"),
            ("at_most", r"^\s?(?:以内|之内|以下|内)")],
     "en": [("at_least", r"^\s?(?:or (?:more|above|higher)|and above|plus\b)"),
            ("at_most", r"^\s?(?:or (?:less|below|lower|fewer)|at most|and below)"),
            ("approx", r"^\s?(?:or so\b)")],
 }
 _BEFORE = {
-    "zh": [("approx", r"(?:大约|约为|约|大概|左右为)\s?$"),
+    "zh": [("approx", r"(?:大约|约为|约|大概|左右为|(?<![最附接])近|将近|接近)\s?$"),
            ("at_least", r"(?:不少于|不低于|至少|超过|突破|高于|多于|逾|不小于|达到?\s?以上)\s?$"),
            ("at_most", r"(?:不超过|不高于|低于|少于|不到|控制在|压缩到|压减到|降低到|降到|降至|"
                        r"以内|不多于|不大于)\s?$")],

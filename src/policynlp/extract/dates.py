@@ -79,13 +79,15 @@ _ZH_RELATIVE = re.compile(r"今年|本年度|本年|年内|明年|下一年度?|
 _ZH_PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(?:规划)?(?:期间|时期|末|期末)?"
                       r"|[“\"](?P<n1>[六七八九])五[”\"](?:计划)?(?:期间|时期|末|期末)?"
                       r"|第(?P<n2>[六七八九十]|十[一二三四五六七八九])个五年计划(?:期间|时期)?")
+# 本世纪末 (the year 2000 in a 1980s document), 本世纪中叶
+_ZH_CENTURY = re.compile(r"(?:到|至|在)?本世纪(?P<when>末|中叶)")
 # 今后五年, 三年内, 用三年时间, 未来五年: the next N years counted from the document year.
 _ZH_SPAN = re.compile(r"(?:今后|未来|用|在)(?P<n>[二两三四五六七八九十]|[2-9])年(?:时间|内|里|中)?"
                       r"|(?P<n2>[二两三四五六七八九十]|[2-9])年(?:内|之内)(?!有效)")
 _EN_SPAN = re.compile(r"(?i)\b(?:over|in|within) the (?:next|coming) (?P<n>two|three|four|five|"
                       r"ten|[2-9]) years\b")
 # A bare year that names the year a figure is planned for (1981年国民经济计划, 一九八五年工农业总产值).
-_ZH_BARE_YEAR = re.compile(rf"(?<![比较从由自与和、至到])(?P<y>{_Y}|{_CN_Y})\s?年(?![0-9０-９一二三四五六七八九十]"
+_ZH_BARE_YEAR = re.compile(rf"(?<![比较从由自与和至到])(?<![0-9０-９年]、)(?P<y>{_Y}|{_CN_Y})\s?年(?![0-9０-９一二三四五六七八九十]"
                            rf"|\s?[—－\-~～至到]|以来|底|末|前|内|上半年|代)")
 _EN_DEADLINE = re.compile(
     rf"(?P<pre>by(?:\s+the)?(?:\s+end(?:-|\s+)of(?:\s+the\s+year)?|\s+end-)?|before(?:\s+the\s+end\s+of)?|"
@@ -155,6 +157,10 @@ def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
             raw = m.group("n").lower()
             n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
             out.append(Deadline(m.group(0), m.start(), m.end(), last_day(doc_year + n - 1)))
+        for m in _ZH_CENTURY.finditer(text):
+            century = doc_year // 100 * 100
+            year = century + 100 if m.group("when") == "末" else century + 50
+            out.append(Deadline(m.group(0), m.start(), m.end(), last_day(year)))
         for m in _ZH_RELATIVE.finditer(text):
             year = doc_year + 1 if m.group(0).startswith(("明", "下", "今明")) else doc_year
             out.append(Deadline(m.group(0), m.start(), m.end(), last_day(year)))

@@ -135,7 +135,7 @@ _EN_WORD_RE = re.compile(
     r"(?:\s+(?P<hundred>hundred))?(?:\s+(?P<scale>thousand|million|billion|trillion))?\b",
     re.IGNORECASE)
 _FRACTION_ZH = re.compile(rf"(?P<den>{_CN_NUM_RE}|[0-9]+)\s?分之\s?(?P<num>{_CN_NUM_RE}|[0-9.]+)"
-                          rf"(?:(?P<sep>到|至|－|—|-)(?P<num2>{_CN_NUM_RE}|[0-9.]+))?")
+                          rf"(?:(?P<sep>到|至|－|—|-)(?P<second>(?:百分之)?(?P<num2>{_CN_NUM_RE}|[0-9.]+)))?")
 _EN_DENOMS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
               "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "tenth": 10, "tenths": 10}
 _FRACTION_EN = re.compile(r"\b(?P<num>one|a|two|three|four)[- ](?P<den>" + "|".join(_EN_DENOMS)
@@ -181,7 +181,7 @@ def find_fractions(text: str) -> list[NumberMatch]:
                                    num / den, "fraction"))
             num2 = _num_or_cn(m.group("num2")) if m.group("num2") else None
             if num2 is not None:  # 百分之二到三: the second number shares the denominator
-                out.append(NumberMatch(m.start("num2"), m.end("num2"), m.group("num2"),
+                out.append(NumberMatch(m.start("second"), m.end("second"), m.group("second"),
                                        num2 / den, "fraction"))
     for m in _FRACTION_EN.finditer(text):
         raw = m.group("num").lower()

@@ -217,6 +217,20 @@ def _read_quantity(text: str, num: NumberMatch, nums: list[NumberMatch], idx: in
     return q, used
 
 
+_PEOPLE_AFTER = re.compile(r"(?:以上|左右|多)?(?:[\u4e00-\u9fff]{0,6}?)(?:人口|人员|文盲|农民|职工|教师|学生|儿童|"
+                           r"劳动力|毕业生)")
+_PEOPLE_BEFORE = re.compile(r"(?:人口|员额|人数)[^，。；]{0,8}$")
+
+
+def _people_count(text: str, sent: _Sentence, q: _Quantity) -> _Quantity:
+    """A bare number of people (人口控制在十二亿以内, 再有1000万以上贫困人口, 裁减军队员额五十万)."""
+    after = _PEOPLE_AFTER.match(text, q.end, min(sent.end, q.end + 12))
+    if after or _PEOPLE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
+        return _Quantity(q.start, q.end, q.value, q.value_high,
+                         UnitMatch("person", "人", q.end, q.end))
+    return q
+
+
 def _fraction_base(num: NumberMatch) -> float:
     """The denominator of a Chinese fraction (百分之二 → 100), 1 when it has none."""
     from policynlp.extract.numbers import parse_chinese_numeral
@@ -333,15 +347,19 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
         deadlines = [d for d in deadlines if int(d.date[:4]) >= doc_year]
     out: list[Target] = []
     headings = {m.start("h") for m in _HEADING.finditer(text)} if lang == "zh" else set()
-    scope: Deadline | None = None  # a section's year: 三、2009年主要任务, 今年要做好以下工作
+    default_scope = _document_scope(text, doc_year, deadlines) if lang == "zh" else None
+    # a section's year: 三、2009年主要任务, 1981年国民经济计划主要指标安排如下
+    scope: Deadline | None = default_scope
     inherited: Deadline | None = None
     para_deadline: tuple[int, Deadline] | None = None
     last_para = -1
     lead_closed_paragraph = False
+    past_para = False  # the paragraph opened on the past: 过去一年，…; 2012年，…
     for sent in _sentences(text, lang):
         if sent.paragraph != last_para:
             last_para = sent.paragraph
             para_deadline = None
+            past_para = False
             if lead_closed_paragraph:
                 # a lead that ends its paragraph ("主要预期目标是：") governs the next one
                 lead_closed_paragraph = False
@@ -352,14 +370,23 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
         lead_closed_paragraph = False
         sent_text = text[sent.start:sent.end]
         own = [d for d in deadlines if sent.start <= d.start < sent.end]
+        if lang == "zh" and _opens_on_the_past(sent_text, doc_year):
+            past_para = True
         stripped_start = sent.start + len(sent_text) - len(sent_text.lstrip())
         if any(stripped_start <= h <= stripped_start + 12 for h in headings):
-            scope = own[0] if own else None
+            review_heading = any(review for pos, review in sections if pos <= stripped_start <= pos + 12)
+            scope = own[0] if own else (None if review_heading else default_scope)
+            if review_heading and doc_year is not None and default_scope is None and (
+                    _mentions_year(sent_text, doc_year - 1)):
+                # "一、2008年工作回顾": what follows the review of last year plans this year
+                default_scope = Deadline(sent_text.strip(), sent.start, sent.end,
+                                         f"{doc_year}-12-31")
         colon = max(sent_text.rfind("："), sent_text.rfind(":"))
         is_lead = bool(_LEAD_END.search(sent_text))
         # "…主要预期目标是：A；B；C" — a deadline before a colon governs the list after it
         opens_list = colon >= 0 and any(d.start < sent.start + colon for d in own)
         nums = [m for m in numbers if sent.start <= m.start and m.end <= sent.end]
+        produced_before = len(out)
         i = 0
         while i < len(nums):
             num = nums[i]
@@ -373,12 +400,14 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
                 continue
             q, used = _read_quantity(text, num, nums, i, lang)
             i += used
+            if q.unit is None and lang == "zh":
+                q = _people_count(text, sent, q)
             if q.unit is None:
                 continue
             if lang == "en" and _en_incidental(text, sent, num, q):
                 continue
-            if lang == "zh" and _not_a_commitment(text, sent, q, clause_start := _clause_start(
-                    text, sent, q.start, lang)):
+            if lang == "zh" and _not_a_commitment(text, sent, q, _clause_start(
+                    text, sent, q.start, lang), doc_year):
                 continue
             if num.kind == "chinese" and len(num.text) == 1 and not _ZH_COUNT_VERB.search(
                     text[max(sent.start, num.start - 4):num.start]):
@@ -394,7 +423,10 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
             in_review = bool(sections) and any(
                 review for pos, review in sections if pos <= sent.start) and [
                 review for pos, review in sections if pos <= sent.start][-1]
-            if not _is_target(clause, sent_text, lang, bool(own or inherited or para_deadline),
+            if past_para and not own and not STRONG_FUTURE_CUES[lang].search(sent_text):
+                continue
+            if not _is_target(clause, sent_text, lang,
+                              bool(own or inherited or para_deadline or scope),
                               comparator != "exact", in_review):
                 continue
             cstart = _comparator_start(before_win, lang)
@@ -427,7 +459,7 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
         if is_lead and own:
             inherited = own[-1]
             lead_closed_paragraph = True
-            if not nums:  # a lead of its own ("1981年国民经济计划主要指标安排如下。") sets the scope
+            if len(out) == produced_before:  # a lead of its own (…主要指标安排如下。) sets the scope
                 scope = own[-1]
         elif opens_list:
             inherited = [d for d in own if d.start < sent.start + colon][-1]
@@ -441,7 +473,11 @@ _TO_AFTER = re.compile(r"[^，。；]{0,4}(?:提高|增加|增长|上升|扩大|
 _DURATION_OK = re.compile(r"年限|寿命|工龄|期限|延长|提高到|达到")
 
 
-def _not_a_commitment(text: str, sent: _Sentence, q: _Quantity, clause_start: int) -> bool:
+_CLAUSE_YEAR = re.compile(r"(?<![比较与和])((?:19|20|１９|２０)[0-9０-９]{2})\s?年(?![底末前内])")
+
+
+def _not_a_commitment(text: str, sent: _Sentence, q: _Quantity, clause_start: int,
+                      doc_year: int | None = None) -> bool:
     """Numbers that sit inside a target's wording without being one (Chinese).
 
     由240元提高到280元: the starting point; 每50公斤: the size of a price unit; 本世纪最后二十年,
@@ -452,9 +488,48 @@ def _not_a_commitment(text: str, sent: _Sentence, q: _Quantity, clause_start: in
         return True
     if before.endswith("每"):
         return True
+    if text.startswith("一批", q.start) or text.startswith("一个", q.start) and q.value == 1:
+        return True  # 建设一批, 设立一个: indefinite, not a number to meet
+    if q.unit is not None and q.unit.text == "岁" and not re.search(r"寿命|退休|提高|延长", before):
+        return True  # 3岁以下婴幼儿: an age that defines a group
+    years = [int(to_halfwidth_digits(y)) for y in _CLAUSE_YEAR.findall(before)]
+    if years and doc_year is not None and max(years) < doc_year:
+        return True  # 从2003年到2006年年均超收2040亿元, 一九八二年预计达到: the past
     if q.unit is not None and q.unit.text == "年" and q.value <= 30:
         return not _DURATION_OK.search(text[clause_start:q.end])
     return False
+
+
+_PLAN_REPORT = re.compile(r"关于[^。\n]{0,30}(?:第[六七八九十]+个五年计划|[“\"][六七八九]五[”\"]计划|"
+                          r"[“\"]?十[一二三四五六七八九]五[”\"]?规划)[^。\n]{0,20}的报告")
+
+
+def _document_scope(text: str, doc_year: int | None, deadlines: list[Deadline]) -> Deadline | None:
+    """The period a whole document plans for, when its opening says so ("关于第六个五年计划的报告")."""
+    m = _PLAN_REPORT.search(text, 0, 400)
+    if not m:
+        return None
+    inside = [d for d in deadlines if m.start() <= d.start < m.end()]
+    return inside[0] if inside else None
+
+
+_PAST_OPENING = re.compile(r"^[\s　]*(?:在经济领域，)?(?:过去(?:的)?(?:一|两|三|五)?年(?:里|中|来)?|去年|上年|"
+                           r"一年来|五年来|这一年|这五年|(?P<y>(?:19|20|１９|２０)[0-9０-９]{2})\s?年[，,])")
+
+
+def _opens_on_the_past(sentence: str, doc_year: int | None) -> bool:
+    """过去一年，…; 2012年，… (in a 2013 document): the sentence reports on the past."""
+    m = _PAST_OPENING.search(sentence)
+    if not m:
+        return False
+    if m.group("y"):
+        return doc_year is not None and int(to_halfwidth_digits(m.group("y"))) < doc_year
+    return True
+
+
+def _mentions_year(s: str, year: int) -> bool:
+    halfwidth = to_halfwidth_digits(s)
+    return str(year) in halfwidth
 
 
 _ZH_COUNT_VERB = re.compile(r"培育|建设|建成|打造|新增|达到|设立|组建|支持|遴选|认定|布局|形成")
@@ -498,6 +573,13 @@ def _glued_to_letters(text: str, num: NumberMatch) -> bool:
     return before.isascii() and before.isalpha()
 
 
+STRONG_FUTURE_CUES = {
+    "zh": re.compile(r"今年|明年|本年度|到\s?\d{4}\s?年|力争|确保|目标|预期目标|计划(?:为|安排|规定)|拟|"
+                     r"争取|(?<![主重需只必纲])要(?!求|素|点|闻)|(?<![大])将(?!近)|今后|未来|下一步"),
+    "en": re.compile(r"(?i)\b(?:will|shall|aims?|targets?|goals?|plans? to|by\s+\d{4}|seeks? to|"
+                     r"strive|is to|are to|next year|this year)\b"),
+}
+_ALLOCATION = re.compile(r"安排|预算|(?i:allocat\w*|budget\w*)")
 _BASELINE_PHRASE = re.compile(r"(?:比|较|同)(?:上年|去年|上一年)(?:预算|预计数?|实际|同期)?|"
                               r"(?:compared (?:with|to)|over|from) (?:the previous|last) year")
 
@@ -511,14 +593,16 @@ def _is_target(clause: str, sentence: str, lang: str, has_deadline: bool, qualif
     (左右, 以上, "at least") or a planning verb does.
     """
     # 比上年减少200亿元 / "compared with last year": a baseline, not a report of the past
-    if FUTURE_CUES[lang].search(sentence):  # …拟安排X亿元，比上年增加Y亿元
+    if STRONG_FUTURE_CUES[lang].search(sentence) or _ALLOCATION.search(sentence):
         clause, sentence = _BASELINE_PHRASE.sub("", clause), _BASELINE_PHRASE.sub("", sentence)
     future_clause = FUTURE_CUES[lang].search(clause)
     if PAST_CUES[lang].search(clause) and not future_clause:
         return False
     future = future_clause or FUTURE_CUES[lang].search(sentence)
-    if in_review:
-        return bool(future_clause) or (bool(future) and not PAST_CUES[lang].search(sentence))
+    if in_review:  # only firm future wording counts: 年均/每年 also describe the past
+        strong = STRONG_FUTURE_CUES[lang]
+        return bool(strong.search(clause)) or (
+            bool(strong.search(sentence)) and not PAST_CUES[lang].search(sentence))
     if PAST_CUES[lang].search(sentence) and not (future or has_deadline):
         return False
     return has_deadline or bool(future) or qualified or bool(TARGET_CUES[lang].search(sentence))
