@@ -24,13 +24,13 @@ _BEFORE = {
            ("at_least", r"(?:不少于|不低于|至少|超过|突破|高于|多于|逾|不小于|达到?\s?以上)\s?$"),
            ("at_most", r"(?:不超过|不高于|低于|少于|不到|控制在|压缩到|压减到|降低到|降到|降至|"
                        r"以内|不多于|不大于)\s?$")],
-    "en": [("approx", r"\b(?:around|about|approximately|roughly|some|close to|nearly|"
+    "en": [("approx", r"\b(?:around|about|approximately|roughly|some|close to|nearly|approach(?:ing)?|"
                       r"an estimated|approx\.)\s*$"),
            ("at_least", r"\b(?:at least|no less than|not less than|no fewer than|not fewer than|"
-                        r"more than|over|above|exceeding|exceed|in excess of|upwards of|"
+                        r"(?<!no )(?<!not )more than|over|above|exceeding|exceed|in excess of|upwards of|"
                         r"a minimum of|minimum of|surpass(?:ing)?)\s*$"),
            ("at_most", r"\b(?:up to|at most|no more than|not more than|no higher than|"
-                       r"below|under|less than|fewer than|within|capped at|a maximum of|"
+                       r"below|under|(?<!no )(?<!not )less than|(?<!no )(?<!not )fewer than|within|capped at|a maximum of|"
                        r"maximum of|not exceeding|no greater than)\s*$")],
 }
 
@@ -54,14 +54,15 @@ TARGET_CUES = {
                      r"expected|projected|set to|at least|no less than|up to|cultivate|foster|"
                      r"build|establish|create|raise|cut|reduce|lower|boost|increase|keep|maintain|"
                      r"cap|limit|grant|subsid\w+|award|fund|allocate|annually|each year|per year|"
-                     r"key targets?|objectives?)\b", re.IGNORECASE),
+                     r"key targets?|objectives?|quotas?|ceilings?)\b", re.IGNORECASE),
 }
 #: Words that mark a statement as a report of the past.
 REPORT_CUES = {
     "zh": re.compile(r"上年|去年|过去|已经|已有|已达|完成了|实现了|同比|比上年|累计|达到了|增长了|下降了|"
                      r"提高了|减少了|共有|共计|前年|上半年|一季度|前三季度|历史|截至目前|目前已"),
     "en": re.compile(r"\b(?:last year|previous year|so far|to date|already|was|were|had|has been|"
-                     r"have been|completed|rose|grew|fell|dropped|declined|reached|recorded|"
+                     r"have been|completed|rose|grew|fell|dropped|declined|reached|recorded|expanded|contracted|"
+                     r"climbed|jumped|slowed|"
                      r"registered|totall?ed|increased|decreased|surged|posted|year-on-year|"
                      r"in the first (?:half|quarter)|last month)\b", re.IGNORECASE),
 }
@@ -83,7 +84,8 @@ PAST_CUES = {
     "zh": re.compile(r"上年|去年|前年|过去|已经|(?<!不)已|完成了|实现了|达到了|增长了|下降了|提高了|"
                      r"减少了|超过了|新增了|比上年|同比|累计|历史新高|再创|截至目前|上半年|前三季度"),
     "en": re.compile(r"\b(?:last year|previous year|so far|to date|already|was|were|had|has been|"
-                     r"have been|completed|rose|grew|fell|dropped|declined|reached|recorded|"
+                     r"have been|completed|rose|grew|fell|dropped|declined|reached|recorded|expanded|contracted|"
+                     r"climbed|jumped|slowed|"
                      r"registered|totall?ed|increased|decreased|surged|posted|achieved|"
                      r"year-on-year|in the first (?:half|quarter)|last month|ago)\b",
                      re.IGNORECASE),

@@ -98,6 +98,9 @@ NUMBER_RE = re.compile(
 # Digits set apart by single spaces, as some scanned reports print them (4 0 0 亿元).
 _SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?: ?[0-9])*(?: (?:[0-9]|[.．] ?[0-9])|[.．] [0-9])"
                             r"(?: ?[0-9.．])*(?![0-9])")
+# "is to double", "roughly double the number": a 100 % increase (not "double-digit")
+_EN_DOUBLING = re.compile(r"(?i)(?<=\bto )(?:double|triple)\b(?!-)|\b(?:doubling|tripling)\b(?!-)|"
+                          r"(?<=roughly )double\b(?!-)|(?<=nearly )double\b(?!-)")
 # 翻一番 / 翻两番: doubling (100 %) and quadrupling (300 %) of a base.
 _DOUBLING = re.compile(r"翻(?P<n>一|两|二|三|四|[1-4])?番")
 
@@ -215,6 +218,12 @@ def find_numbers(text: str, lang: str | None = None) -> list[NumberMatch]:
         for m in _EN_WORD_RE.finditer(text):
             if free(m.start(), m.end()):
                 out.append(NumberMatch(m.start(), m.end(), m.group(0), _en_word_value(m), "word"))
+                taken.append((m.start(), m.end()))
+    if lang == "en":
+        for m in _EN_DOUBLING.finditer(text):
+            if free(m.start(), m.end()):
+                value = 100.0 if m.group(0).lower().startswith("doubl") else 200.0
+                out.append(NumberMatch(m.start(), m.end(), m.group(0), value, "doubling"))
                 taken.append((m.start(), m.end()))
     if lang != "en":
         for m in _DOUBLING.finditer(text):

@@ -156,6 +156,7 @@ class _Quantity:
     value: float
     value_high: float | None
     unit: UnitMatch | None
+    span_start: int | None = None  # where the target's text starts when a label comes first
 
 
 def _read_quantity(text: str, num: NumberMatch, nums: list[NumberMatch], idx: int,
@@ -229,6 +230,28 @@ def _people_count(text: str, sent: _Sentence, q: _Quantity) -> _Quantity:
         return _Quantity(q.start, q.end, q.value, q.value_high,
                          UnitMatch("person", "人", q.end, q.end))
     return q
+
+
+_EN_BARE_TARGET = re.compile(r"(?i)\b(?:number|stock|count|total) of\b[^.;:]{0,60}\bto\s+"
+                             r"(?:(?:exceed|reach|rise to|increase to|grow to|be|approach|stay above|"
+                             r"stay at)\s+)?(?:around\s+|about\s+|more than\s+|at least\s+)?\Z")
+_EN_CONDITIONAL = re.compile(r"(?i)\b(?:if|unless|should it|in case)\b")
+_EN_LABEL = re.compile(r"(?P<label>[A-Za-z][\w ,'()/-]{2,80}?)\s*:\s*(?:(?:more|fewer|less) than|"
+                       r"at least|at most|over|under|up to|around|about|no (?:more|fewer|less) than)?"
+                       r"\s*(?:CNY|USD|RMB)?\s*\Z")
+_EN_PEOPLE = re.compile(r"(?i)\b(?:users|people|persons|workers|jobs|students|doctors|graduates|"
+                        r"employees|residents|staff)\b")
+
+
+def _labelled_count(text: str, sent: _Sentence, q: _Quantity) -> _Quantity:
+    """A bare number under a label ("Civil transport airports: more than 270")."""
+    line_start = text.rfind("\n", 0, q.start) + 1
+    m = _EN_LABEL.search(text, max(sent.start, line_start), q.start)
+    if not m:
+        return q
+    code = "person" if _EN_PEOPLE.search(m.group("label")) else "item"
+    return _Quantity(q.start, q.end, q.value, q.value_high,
+                     UnitMatch(code, m.group("label").strip(), q.end, q.end), m.start("label"))
 
 
 def _fraction_base(num: NumberMatch) -> float:
@@ -312,10 +335,18 @@ def _clause_end(text: str, sent: _Sentence, pos: int, lang: str) -> int:
     return i
 
 
-def _deadline_for(q: _Quantity, deadlines: list[Deadline], sent: _Sentence) -> Deadline | None:
+def _deadline_for(q: _Quantity, deadlines: list[Deadline], sent: _Sentence,
+                  lang: str = "zh", next_number: int | None = None) -> Deadline | None:
+    """The deadline of a quantity in its own sentence.
+
+    Chinese puts it first (到2025年，…); English usually after the target ("reach 120 GW by
+    2030"), so there the first deadline after the quantity and before the next number wins.
+    """
     inside = [d for d in deadlines if sent.start <= d.start and d.end <= sent.end]
     before = [d for d in inside if d.end <= q.start]
     after = [d for d in inside if d.start >= q.end]
+    if lang == "en" and after and (next_number is None or after[0].start < next_number):
+        return after[0]
     if before:
         return before[-1]
     if after:
@@ -355,11 +386,13 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
     last_para = -1
     lead_closed_paragraph = False
     past_para = False  # the paragraph opened on the past: 过去一年，…; 2012年，…
+    para_last: Deadline | None = None  # the last deadline seen in this paragraph (English prose)
     for sent in _sentences(text, lang):
         if sent.paragraph != last_para:
             last_para = sent.paragraph
             para_deadline = None
             past_para = False
+            para_last = None
             if lead_closed_paragraph:
                 # a lead that ends its paragraph ("主要预期目标是：") governs the next one
                 lead_closed_paragraph = False
@@ -402,6 +435,13 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
             i += used
             if q.unit is None and lang == "zh":
                 q = _people_count(text, sent, q)
+            elif q.unit is None and lang == "en":
+                q = _labelled_count(text, sent, q)
+                if q.unit is None and _EN_BARE_TARGET.search(
+                        text, max(sent.start, q.start - 60), q.start):
+                    # "the number of hubs is to exceed 1,200", "stock of sows to around 39 million"
+                    q = _Quantity(q.start, q.end, q.value, q.value_high,
+                                  UnitMatch("item", "", q.end, q.end))
             if q.unit is None:
                 continue
             if lang == "en" and _en_incidental(text, sent, num, q):
@@ -425,6 +465,8 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
                 review for pos, review in sections if pos <= sent.start][-1]
             if past_para and not own and not STRONG_FUTURE_CUES[lang].search(sent_text):
                 continue
+            if lang == "en" and _EN_CONDITIONAL.search(text, clause_start, q.start):
+                continue  # "if it falls below 85%": a condition, not a commitment
             if not _is_target(clause, sent_text, lang,
                               bool(own or inherited or para_deadline or scope),
                               comparator != "exact", in_review):
@@ -446,8 +488,18 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
                 start, end = min(start, q_start), max(end, m_end)
                 while end > start and text[end - 1].isspace():
                     end -= 1
-            dl = _deadline_for(q, own, sent) or inherited or (
-                para_deadline[1] if para_deadline else None) or scope
+                if q.span_start is not None:
+                    start = min(start, q.span_start)
+                bullet = _BULLET.match(text[start:end])
+                if bullet:  # "- Generation from wind and solar is to double"
+                    start += bullet.end()
+                while start < end and text[start].isspace():
+                    start += 1
+            following = [m.start for m in nums if m.start >= q.end and not _inside(
+                m.start, m.end, blocked)]
+            dl = _deadline_for(q, own, sent, lang, following[0] if following else None) or (
+                inherited or (para_deadline[1] if para_deadline else None) or scope
+                or (para_last if lang == "en" else None))
             out.append(Target(
                 text=text[start:end], start=start, end=end, value=q.value, value_high=q.value_high,
                 unit=canonical_unit(q.unit.code), unit_text=q.unit.text,
@@ -456,6 +508,8 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
                 deadline=dl.date if dl else None, deadline_text=dl.text if dl else None,
                 baseline=_baseline(text, clause_start, q, clause_end, lang),
             ))
+        if own:
+            para_last = own[-1]
         if is_lead and own:
             inherited = own[-1]
             lead_closed_paragraph = True
