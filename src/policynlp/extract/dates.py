@@ -83,7 +83,8 @@ _ZH_PLAN = re.compile(r"[“\"]?十(?P<n>[一二三四五六七八九])五[”\"
 _ZH_CENTURY = re.compile(r"(?:到|至|在)?本世纪(?P<when>末|中叶)")
 # 今后五年, 三年内, 用三年时间, 未来五年: the next N years counted from the document year.
 _ZH_SPAN = re.compile(r"(?:今后|未来|用|在)(?P<n>[二两三四五六七八九十]|[2-9])年(?:时间|内|里|中)?"
-                      r"|(?P<n2>[二两三四五六七八九十]|[2-9])年(?:内|之内)(?!有效)")
+                      r"|(?P<n2>[二两三四五六七八九十]|[2-9])年(?:内|之内)(?!有效)"
+                      r"|(?<![0-9一二三四五六七八九十第])(?P<n3>五)年(?=新增|淘汰|平均|共|累计|投资)")
 _EN_SPAN = re.compile(r"(?i)\b(?:over|in|within) the (?:next|coming) (?P<n>two|three|four|five|"
                       r"ten|[2-9]) years\b")
 # A bare year that names the year a figure is planned for (1981年国民经济计划, 一九八五年工农业总产值).
@@ -92,10 +93,19 @@ _ZH_BARE_YEAR = re.compile(rf"(?<![比较从由自与和至到])(?<![0-9０-９�
 _EN_DEADLINE = re.compile(
     rf"(?P<pre>by(?:\s+the)?(?:\s+end(?:-|\s+)of(?:\s+the\s+year)?|\s+end-)?|before(?:\s+the\s+end\s+of)?|"
     rf"until(?:\s+the\s+end\s+of)?|no\s+later\s+than(?:\s+the\s+end\s+of)?|through|in|within|for)"
-    rf"(?:\s+|(?<=-))(?:(?P<m>{_MONTH_RE})\.?\s+)?(?P<y>{_Y})\b",
+    rf"(?:\s+|(?<=-))(?:(?P<m>{_MONTH_RE})\.?\s+(?:(?P<d>[0-3]?\d),?\s+)?)?(?P<y>{_Y})\b"
+    rf"(?!\s?[-–]\s?\d{{4}})",
     re.IGNORECASE,
 )
-_EN_RELATIVE = re.compile(r"\b(?:by\s+the\s+end\s+of\s+|within\s+|in\s+|by\s+)?(?:this|next)\s+year\b",
+# "over 2024-2028", "for 2021-2035": the period ends with the second year
+_EN_PERIOD = re.compile(rf"(?i)\b(?:over|for|in|during|between)\s+(?:the\s+)?(?:period\s+)?"
+                        rf"(?P<y1>{_Y})\s?[-–]\s?(?P<y2>{_Y})\b")
+# "for five years, starting in 2024" → 2028; "between April 24 and December 31, 2024" → the end
+_EN_RUN = re.compile(rf"(?i)\bfor (?P<n>two|three|four|five|ten|[2-9]) years,? (?:starting|beginning) "
+                     rf"(?:in|from) (?P<y>{_Y})\b")
+_EN_BETWEEN = re.compile(rf"(?i)\bbetween (?:{_MONTH_RE})\.? [0-3]?\d,?(?: {_Y})? and "
+                         rf"(?P<m>{_MONTH_RE})\.? (?P<d>[0-3]?\d),? (?P<y>{_Y})\b")
+_EN_RELATIVE = re.compile(r"\b(?:(?:by|before)\s+the\s+end\s+of\s+|within\s+|in\s+|by\s+)?(?:this|next)\s+year\b|\b(?:by|before)\s+the\s+end\s+of\s+the\s+year\b",
                           re.IGNORECASE)
 _EN_PLAN = re.compile(r"\b(?P<n>1[0-9])th Five-Year Plan(?: period)?\b", re.IGNORECASE)
 
@@ -138,7 +148,20 @@ def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
         month = _month(m.group("m")) or 12
         if pre.startswith("before") and not m.group("m") and "end" not in pre:
             year, month = year - 1, 12
-        out.append(Deadline(m.group(0), m.start(), m.end(), last_day(year, month)))
+        date = last_day(year, month)
+        if m.group("d") and m.group("m"):
+            date = _iso(str(year), str(month), m.group("d")) or date
+        out.append(Deadline(m.group(0), m.start(), m.end(), date))
+    for m in _EN_RUN.finditer(text):
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+        out.append(Deadline(m.group(0), m.start(), m.end(), last_day(_int(m.group("y")) + n - 1)))
+    for m in _EN_BETWEEN.finditer(text):
+        date = _iso(m.group("y"), str(_month(m.group("m"))), m.group("d"))
+        if date:
+            out.append(Deadline(m.group(0), m.start(), m.end(), date))
+    for m in _EN_PERIOD.finditer(text):
+        out.append(Deadline(m.group(0), m.start(), m.end(), last_day(_int(m.group("y2")))))
     for m in _ZH_PLAN.finditer(text):
         if m.group("n"):
             n = int(parse_chinese_numeral("十" + m.group("n")) or 0)
@@ -151,7 +174,7 @@ def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
                             last_day(five_year_plan_end(int(m.group("n"))))))
     if doc_year is not None:
         for m in _ZH_SPAN.finditer(text):
-            n = _int(m.group("n") or m.group("n2"))
+            n = _int(m.group("n") or m.group("n2") or m.group("n3"))
             out.append(Deadline(m.group(0), m.start(), m.end(), last_day(doc_year + n - 1)))
         for m in _EN_SPAN.finditer(text):
             raw = m.group("n").lower()

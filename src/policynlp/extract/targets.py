@@ -232,6 +232,8 @@ def _people_count(text: str, sent: _Sentence, q: _Quantity) -> _Quantity:
     return q
 
 
+_EN_BY_THEN = re.compile(r"(?i)\bby (?:then|that time|that date|that year)\b")
+_EN_SCOPE_PHRASE = re.compile(r"(?i)(?:this year|(?:in|for|during|over)\s)")
 _EN_BARE_TARGET = re.compile(r"(?i)\b(?:number|stock|count|total) of\b[^.;:]{0,60}\bto\s+"
                              r"(?:(?:exceed|reach|rise to|increase to|grow to|be|approach|stay above|"
                              r"stay at)\s+)?(?:around\s+|about\s+|more than\s+|at least\s+)?\Z")
@@ -335,8 +337,12 @@ def _clause_end(text: str, sent: _Sentence, pos: int, lang: str) -> int:
     return i
 
 
-def _deadline_for(q: _Quantity, deadlines: list[Deadline], sent: _Sentence,
-                  lang: str = "zh", next_number: int | None = None) -> Deadline | None:
+_EN_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|while|but|as|which|with|after|before|when|although|"
+                              r"whereas|up|down)\b")
+
+
+def _deadline_for(q: _Quantity, deadlines: list[Deadline], sent: _Sentence, text: str = "",
+                  lang: str = "zh") -> Deadline | None:
     """The deadline of a quantity in its own sentence.
 
     Chinese puts it first (到2025年，…); English usually after the target ("reach 120 GW by
@@ -345,7 +351,8 @@ def _deadline_for(q: _Quantity, deadlines: list[Deadline], sent: _Sentence,
     inside = [d for d in deadlines if sent.start <= d.start and d.end <= sent.end]
     before = [d for d in inside if d.end <= q.start]
     after = [d for d in inside if d.start >= q.end]
-    if lang == "en" and after and (next_number is None or after[0].start < next_number):
+    if lang == "en" and after and not _EN_CLAUSE_BREAK.search(text, q.end, after[0].start) and (
+            after[0].start - q.end < 160):
         return after[0]
     if before:
         return before[-1]
@@ -379,6 +386,9 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
     out: list[Target] = []
     headings = {m.start("h") for m in _HEADING.finditer(text)} if lang == "zh" else set()
     default_scope = _document_scope(text, doc_year, deadlines) if lang == "zh" else None
+    if default_scope is not None:  # in a Five-Year Plan report, 五年内/今后五年 mean the plan period
+        deadlines = [Deadline(d.text, d.start, d.end, default_scope.date)
+                     if _FIVE_YEARS.fullmatch(d.text) else d for d in deadlines]
     # a section's year: 三、2009年主要任务, 1981年国民经济计划主要指标安排如下
     scope: Deadline | None = default_scope
     inherited: Deadline | None = None
@@ -386,13 +396,15 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
     last_para = -1
     lead_closed_paragraph = False
     past_para = False  # the paragraph opened on the past: 过去一年，…; 2012年，…
-    para_last: Deadline | None = None  # the last deadline seen in this paragraph (English prose)
+    para_last: Deadline | None = None  # the last year scope in this paragraph (English prose)
+    para_any: Deadline | None = None  # the last deadline of any kind in this paragraph
     for sent in _sentences(text, lang):
         if sent.paragraph != last_para:
             last_para = sent.paragraph
             para_deadline = None
             past_para = False
             para_last = None
+            para_any = None
             if lead_closed_paragraph:
                 # a lead that ends its paragraph ("主要预期目标是：") governs the next one
                 lead_closed_paragraph = False
@@ -495,11 +507,11 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
                     start += bullet.end()
                 while start < end and text[start].isspace():
                     start += 1
-            following = [m.start for m in nums if m.start >= q.end and not _inside(
-                m.start, m.end, blocked)]
-            dl = _deadline_for(q, own, sent, lang, following[0] if following else None) or (
-                inherited or (para_deadline[1] if para_deadline else None) or scope
-                or (para_last if lang == "en" else None))
+            recurring = lang == "zh" and bool(_RECURRING.search(clause))
+            then = para_any if lang == "en" and _EN_BY_THEN.search(sent_text) else None
+            dl = _deadline_for(q, own, sent, text, lang) or then or (
+                inherited or (para_deadline[1] if para_deadline and not recurring else None)
+                or scope or (para_last if lang == "en" else None))
             out.append(Target(
                 text=text[start:end], start=start, end=end, value=q.value, value_high=q.value_high,
                 unit=canonical_unit(q.unit.code), unit_text=q.unit.text,
@@ -509,7 +521,10 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
                 baseline=_baseline(text, clause_start, q, clause_end, lang),
             ))
         if own:
-            para_last = own[-1]
+            para_any = own[-1]
+        scoped = [d for d in own if _EN_SCOPE_PHRASE.match(d.text)]
+        if scoped:  # "this year", "in 2024": the rest of the paragraph is about that year
+            para_last = scoped[-1]
         if is_lead and own:
             inherited = own[-1]
             lead_closed_paragraph = True
@@ -554,6 +569,9 @@ def _not_a_commitment(text: str, sent: _Sentence, q: _Quantity, clause_start: in
     return False
 
 
+_FIVE_YEARS = re.compile(r"(?:今后|未来|用|在)?五年(?:时间|内|里|中|之内)?")
+# 每年安排支出…: a recurring amount is not bounded by the year named earlier in the paragraph
+_RECURRING = re.compile(r"每年|年均|平均每年")
 _PLAN_REPORT = re.compile(r"关于[^。\n]{0,30}(?:第[六七八九十]+个五年计划|[“\"][六七八九]五[”\"]计划|"
                           r"[“\"]?十[一二三四五六七八九]五[”\"]?规划)[^。\n]{0,20}的报告")
 
