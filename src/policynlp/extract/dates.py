@@ -157,9 +157,9 @@ def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
         n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
         out.append(Deadline(m.group(0), m.start(), m.end(), last_day(_int(m.group("y")) + n - 1)))
     for m in _EN_BETWEEN.finditer(text):
-        date = _iso(m.group("y"), str(_month(m.group("m"))), m.group("d"))
-        if date:
-            out.append(Deadline(m.group(0), m.start(), m.end(), date))
+        until = _iso(m.group("y"), str(_month(m.group("m"))), m.group("d"))
+        if until:
+            out.append(Deadline(m.group(0), m.start(), m.end(), until))
     for m in _EN_PERIOD.finditer(text):
         out.append(Deadline(m.group(0), m.start(), m.end(), last_day(_int(m.group("y2")))))
     for m in _ZH_PLAN.finditer(text):
