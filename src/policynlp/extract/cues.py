@@ -20,7 +20,7 @@ _AFTER = {
            ("approx", r"^\s?(?:or so\b)")],
 }
 _BEFORE = {
-    "zh": [("approx", r"(?:大约|约为|约|大概|左右为|(?<![最附接])近|将近|接近)\s?$"),
+    "zh": [("approx", r"(?:大约|约为|(?<![节制公条契])约|大概|左右为|(?<![最附接])近|将近|接近)\s?$"),
            ("at_least", r"(?:不少于|不低于|至少|超过|突破|高于|多于|逾|不小于|达到?\s?以上)\s?$"),
            ("at_most", r"(?:不超过|不高于|低于|少于|不到|控制在|压缩到|压减到|降低到|降到|降至|"
                        r"以内|不多于|不大于)\s?$")],
@@ -81,7 +81,7 @@ FUTURE_CUES = {
 }
 #: Explicit signs of a report of the past.
 PAST_CUES = {
-    "zh": re.compile(r"上年|去年|前年|过去|已经|(?<!不)已|完成了|实现了|达到了|增长了|下降了|提高了|"
+    "zh": re.compile(r"上年|去年|前年|过去|已经|(?<!不)已|(?<![为除])了(?![解结])|完成了|实现了|达到了|增长了|下降了|提高了|"
                      r"减少了|超过了|新增了|比上年|同比|累计|历史新高|再创|截至目前|上半年|前三季度"),
     "en": re.compile(r"\b(?:last year|previous year|so far|to date|already|was|were|had|has been|"
                      r"have been|completed|rose|grew|fell|dropped|declined|reached|recorded|expanded|contracted|"

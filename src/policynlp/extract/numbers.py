@@ -209,29 +209,35 @@ def find_numbers(text: str, lang: str | None = None) -> list[NumberMatch]:
         [10.0]
     """
     out: list[NumberMatch] = find_fractions(text)
-    taken = [(m.start, m.end) for m in out]
+    used = bytearray(len(text))  # 1 where a number was already read
+
+    def take(a: int, b: int) -> None:
+        used[a:b] = b"\x01" * (b - a)
+
+    for fraction in out:
+        take(fraction.start, fraction.end)
 
     def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in taken)
+        return used.find(1, a, b) < 0
 
     if lang == "en":
         for m in _EN_WORD_RE.finditer(text):
             if free(m.start(), m.end()):
                 out.append(NumberMatch(m.start(), m.end(), m.group(0), _en_word_value(m), "word"))
-                taken.append((m.start(), m.end()))
+                take(m.start(), m.end())
     if lang == "en":
         for m in _EN_DOUBLING.finditer(text):
             if free(m.start(), m.end()):
                 value = 100.0 if m.group(0).lower().startswith("doubl") else 200.0
                 out.append(NumberMatch(m.start(), m.end(), m.group(0), value, "doubling"))
-                taken.append((m.start(), m.end()))
+                take(m.start(), m.end())
     if lang != "en":
         for m in _DOUBLING.finditer(text):
             n = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(m.group("n") or "一") or int(
                 m.group("n"))
             out.append(NumberMatch(m.start(), m.end(), m.group(0), (2.0 ** n - 1) * 100,
                                    "doubling"))
-            taken.append((m.start(), m.end()))
+            take(m.start(), m.end())
         for m in _SPACED_DIGITS.finditer(text):
             scale = re.match(rf"\s?({_ZH_SCALE_RE})", text[m.end():])
             end = m.end() + (scale.end() if scale else 0)
@@ -241,10 +247,10 @@ def find_numbers(text: str, lang: str | None = None) -> list[NumberMatch]:
             except ValueError:
                 continue
             if 1900 <= value <= 2100 and re.match(r"\s?年", text[end:]):
-                taken.append((m.start(), end))  # 1 9 9 8 年: a year
+                take(m.start(), end)  # 1 9 9 8 年: a year
                 continue
             out.append(NumberMatch(m.start(), end, text[m.start():end], value, "arabic"))
-            taken.append((m.start(), end))
+            take(m.start(), end)
     for m in NUMBER_RE.finditer(text):
         if not free(m.start(), m.end()):
             continue

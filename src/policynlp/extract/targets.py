@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from policynlp.data import Baseline, Target
@@ -136,9 +137,6 @@ def _blocked(text: str, lang: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= a and b <= e for s, e in spans)
-
 
 def _is_year_like(num: NumberMatch, text: str, lang: str) -> bool:
     if num.kind != "arabic" or not num.value.is_integer() or not 1900 <= num.value <= 2100:
@@ -219,14 +217,23 @@ def _read_quantity(text: str, num: NumberMatch, nums: list[NumberMatch], idx: in
 
 
 _PEOPLE_AFTER = re.compile(r"(?:以上|左右|多)?(?:[\u4e00-\u9fff]{0,6}?)(?:人口|人员|文盲|农民|职工|教师|学生|儿童|"
-                           r"劳动力|毕业生)")
-_PEOPLE_BEFORE = re.compile(r"(?:人口|员额|人数)[^，。；]{0,8}$")
+                           r"劳动力|毕业生|人才)")
+_PEOPLE_BEFORE = re.compile(r"(?:人口|员额|人数)[^。；]{0,10}$")
+_ITEMS_AFTER = re.compile(r"(?:以上|左右|多)?[\u4e00-\u9fff]{0,6}?(?:用户|家庭|企业|项目)")
+# the verbs that make a bare number a quantity to reach (not 发挥八亿农民的积极性)
+_COUNT_GOAL = re.compile(r"控制在|解决|减少|扫除|培养|安置|裁减|新增|增加|达到|再有|帮助|转移|覆盖|惠及|"
+                         r"以内|左右|以上|不超过|近")
 
 
 def _people_count(text: str, sent: _Sentence, q: _Quantity) -> _Quantity:
     """A bare number of people (人口控制在十二亿以内, 再有1000万以上贫困人口, 裁减军队员额五十万)."""
+    window = text[max(sent.start, q.start - 16):q.start] + text[q.end:q.end + 2]
+    if not _COUNT_GOAL.search(window):
+        return q
+    if _ITEMS_AFTER.match(text, q.end, min(sent.end, q.end + 12)):
+        return _Quantity(q.start, q.end, q.value, q.value_high, UnitMatch("item", "", q.end, q.end))
     after = _PEOPLE_AFTER.match(text, q.end, min(sent.end, q.end + 12))
-    if after or _PEOPLE_BEFORE.search(text, max(sent.start, q.start - 12), q.start):
+    if after or _PEOPLE_BEFORE.search(text, max(sent.start, q.start - 16), q.start):
         return _Quantity(q.start, q.end, q.value, q.value_high,
                          UnitMatch("person", "人", q.end, q.end))
     return q
@@ -383,6 +390,12 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
     sections = _review_sections(text, doc_year) if lang == "zh" else []
     if doc_year is not None:  # deadlines already past at the document date are not deadlines
         deadlines = [d for d in deadlines if int(d.date[:4]) >= doc_year]
+    deadlines.sort(key=lambda d: d.start)
+    dl_starts = [d.start for d in deadlines]
+    num_starts = [m.start for m in numbers]
+    blocked_mask = bytearray(len(text))  # 1 where a number can never be a quantity
+    for a, b in blocked:
+        blocked_mask[a:b] = b"\x01" * (b - a)
     out: list[Target] = []
     headings = {m.start("h") for m in _HEADING.finditer(text)} if lang == "zh" else set()
     default_scope = _document_scope(text, doc_year, deadlines) if lang == "zh" else None
@@ -414,7 +427,7 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
                 inherited = None
         lead_closed_paragraph = False
         sent_text = text[sent.start:sent.end]
-        own = [d for d in deadlines if sent.start <= d.start < sent.end]
+        own = deadlines[bisect_left(dl_starts, sent.start):bisect_left(dl_starts, sent.end)]
         if lang == "zh" and _opens_on_the_past(sent_text, doc_year):
             past_para = True
         stripped_start = sent.start + len(sent_text) - len(sent_text.lstrip())
@@ -430,12 +443,13 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
         is_lead = bool(_LEAD_END.search(sent_text))
         # "…主要预期目标是：A；B；C" — a deadline before a colon governs the list after it
         opens_list = colon >= 0 and any(d.start < sent.start + colon for d in own)
-        nums = [m for m in numbers if sent.start <= m.start and m.end <= sent.end]
+        nums = [m for m in numbers[bisect_left(num_starts, sent.start):
+                                   bisect_left(num_starts, sent.end)] if m.end <= sent.end]
         produced_before = len(out)
         i = 0
         while i < len(nums):
             num = nums[i]
-            if _inside(num.start, num.end, blocked) or _is_year_like(num, text, lang) or (
+            if blocked_mask.find(0, num.start, num.end) < 0 or _is_year_like(num, text, lang) or (
                     lang == "en" and _glued_to_letters(text, num)):
                 i += 1
                 continue
@@ -461,7 +475,8 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
             if lang == "zh" and _not_a_commitment(text, sent, q, _clause_start(
                     text, sent, q.start, lang), doc_year):
                 continue
-            if num.kind == "chinese" and len(num.text) == 1 and not _ZH_COUNT_VERB.search(
+            if num.kind == "chinese" and len(num.text) == 1 and q.unit.text not in (
+                    "倍", "成") and not _ZH_COUNT_VERB.search(
                     text[max(sent.start, num.start - 4):num.start]):
                 continue  # 两个指标, 三个方面: counts in prose, not commitments
             clause_start = _clause_start(text, sent, q.start, lang)
@@ -542,7 +557,17 @@ _TO_AFTER = re.compile(r"[^，。；]{0,4}(?:提高|增加|增长|上升|扩大|
 _DURATION_OK = re.compile(r"年限|寿命|工龄|期限|延长|提高到|达到")
 
 
-_CLAUSE_YEAR = re.compile(r"(?<![比较与和])((?:19|20|１９|２０)[0-9０-９]{2})\s?年(?![底末前内])")
+_CLAUSE_YEAR = re.compile(r"(?<![比较与和])((?:19|20|１９|２０)[0-9０-９]{2}|[一二][〇○零一二三四五六七八九]{3})"
+                          r"\s?年(?![底末前内])")
+_BASELINE_VALUE = re.compile(r"(?:比|较|同)[^，。；]{0,16}的\s?$")
+_ZH_CONDITIONAL = re.compile(r"只要|如果|假如|一旦|倘若")
+
+
+def _year_value(s: str) -> int:
+    from policynlp.extract.numbers import parse_chinese_numeral
+
+    s = to_halfwidth_digits(s)
+    return int(s) if s.isdigit() else int(parse_chinese_numeral(s) or 0)
 
 
 def _not_a_commitment(text: str, sent: _Sentence, q: _Quantity, clause_start: int,
@@ -557,14 +582,18 @@ def _not_a_commitment(text: str, sent: _Sentence, q: _Quantity, clause_start: in
         return True
     if before.endswith("每"):
         return True
+    if _BASELINE_VALUE.search(before):
+        return True  # 比一九八○年的七千一百五十九亿元: the value compared with
+    if _ZH_CONDITIONAL.search(text, sent.start, q.start):
+        return True  # 只要…保持百分之八: a condition, not a commitment
     if text.startswith("一批", q.start) or text.startswith("一个", q.start) and q.value == 1:
         return True  # 建设一批, 设立一个: indefinite, not a number to meet
     if q.unit is not None and q.unit.text == "岁" and not re.search(r"寿命|退休|提高|延长", before):
         return True  # 3岁以下婴幼儿: an age that defines a group
-    years = [int(to_halfwidth_digits(y)) for y in _CLAUSE_YEAR.findall(before)]
+    years = [_year_value(y) for y in _CLAUSE_YEAR.findall(before)]
     if years and doc_year is not None and max(years) < doc_year:
         return True  # 从2003年到2006年年均超收2040亿元, 一九八二年预计达到: the past
-    if q.unit is not None and q.unit.text == "年" and q.value <= 30:
+    if q.unit is not None and q.unit.text == "年":
         return not _DURATION_OK.search(text[clause_start:q.end])
     return False
 
@@ -586,7 +615,8 @@ def _document_scope(text: str, doc_year: int | None, deadlines: list[Deadline]) 
 
 
 _PAST_OPENING = re.compile(r"^[\s　]*(?:在经济领域，)?(?:过去(?:的)?(?:一|两|三|五)?年(?:里|中|来)?|去年|上年|"
-                           r"一年来|五年来|这一年|这五年|(?P<y>(?:19|20|１９|２０)[0-9０-９]{2})\s?年[，,])")
+                           r"一年来|五年来|这一年|这五年|(?P<y>(?:19|20|１９|２０)[0-9０-９]{2}|"
+                           r"[一二][〇○零一二三四五六七八九]{3})\s?年[，,])")
 
 
 def _opens_on_the_past(sentence: str, doc_year: int | None) -> bool:
@@ -595,7 +625,7 @@ def _opens_on_the_past(sentence: str, doc_year: int | None) -> bool:
     if not m:
         return False
     if m.group("y"):
-        return doc_year is not None and int(to_halfwidth_digits(m.group("y"))) < doc_year
+        return doc_year is not None and _year_value(m.group("y")) < doc_year
     return True
 
 
