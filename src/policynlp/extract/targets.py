@@ -490,7 +490,8 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
             in_review = bool(sections) and any(
                 review for pos, review in sections if pos <= sent.start) and [
                 review for pos, review in sections if pos <= sent.start][-1]
-            if past_para and not own and not STRONG_FUTURE_CUES[lang].search(sent_text):
+            if past_para and not any(clause_start <= d.start < clause_end for d in own) and (
+                    not STRONG_FUTURE_CUES[lang].search(clause)):
                 continue
             if lang == "en" and _EN_CONDITIONAL.search(text, clause_start, q.start):
                 continue  # "if it falls below 85%": a condition, not a commitment
@@ -719,11 +720,21 @@ def _review_sections(text: str, doc_year: int | None) -> list[tuple[int, bool]]:
     """(start, is_review) for each heading: sections that look back at the past."""
     out = []
     for m in _HEADING.finditer(text):
-        h = m.group("h")
-        years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", h)]
-        past_year = doc_year is not None and bool(years) and max(years) < doc_year
-        out.append((m.start(), bool(REVIEW_HEADING.search(h)) or past_year))
-    return out
+        out.append((m.start(), _is_review_heading(m.group("h"), doc_year)))
+    for m in _PLAIN_HEADING.finditer(text):  # older reports: 首先报告２００１年的工作
+        if _is_review_heading(m.group("h"), doc_year):
+            out.append((m.start(), True))
+    return sorted(out)
+
+
+def _is_review_heading(h: str, doc_year: int | None) -> bool:
+    years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", to_halfwidth_digits(h))]
+    past_year = doc_year is not None and bool(years) and max(years) < doc_year
+    return bool(REVIEW_HEADING.search(h)) or past_year
+
+
+# a short line standing alone between blank lines, with no sentence punctuation
+_PLAIN_HEADING = re.compile(r"(?m)(?<=\n\n)[ \t\u3000]*(?P<h>[^\n。，；：:,]{4,24})[ \t\u3000]*(?=\n\n)")
 
 
 def _baseline(text: str, clause_start: int, q: _Quantity, clause_end: int,
