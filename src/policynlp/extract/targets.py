@@ -73,7 +73,7 @@ _BASELINE_EN_VALUE = re.compile(r"(?i)\(?\s?(?:up|down) from\s+(?:an estimated\s
                                 r"around\s+)?")
 _EN_BASELINE_SPAN = re.compile(r"(?i)\(?\b(?:up|down) from\s[^)\n;]{0,50}\)?")
 _SENT_END = {"zh": "。！？；!?;", "en": ".!?;"}
-_BULLET = re.compile(r"^\s*(?:[•\-–*▪·●]|\(?\d{1,2}[.)]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)")
+_BULLET = re.compile(r"^\s*(?:[•\-–*▪·●](?=\s)|\(?\d{1,2}[.)](?=\s)|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、)")
 _LEAD_END = re.compile(r"(?:[：:]|如下[。：:]?|(?:以下|下列)[^，。]{0,12}(?:工作|任务|目标)[。：:]?)\s*$")
 _ZH_METRIC_STRIP = re.compile(r"^(?:[，,、：:\s]|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、]|到\s?\d{4}\s?年(?:底|末)?|今年|明年|全年|力争|确保|"
                               r"争取|预计|其中|要|将|使|把|实现|主要预期目标是?|主要目标是?)+")
@@ -358,9 +358,11 @@ def _deadline_for(q: _Quantity, deadlines: list[Deadline], sent: _Sentence, text
     inside = [d for d in deadlines if sent.start <= d.start and d.end <= sent.end]
     before = [d for d in inside if d.end <= q.start]
     after = [d for d in inside if d.start >= q.end]
-    if lang == "en" and after and not _EN_CLAUSE_BREAK.search(text, q.end, after[0].start) and (
-            after[0].start - q.end < 160):
-        return after[0]
+    if lang == "en" and after:
+        if not _EN_CLAUSE_BREAK.search(text, q.end, after[0].start) and (
+                after[0].start - q.end < 160):
+            return after[0]
+        after = []  # a deadline beyond a clause break belongs to another target
     if before:
         return before[-1]
     if after:
