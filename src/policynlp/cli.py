@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from policynlp.data import Analysis
+from policynlp.data import Analysis, Target
 from policynlp.errors import PolicyNLPError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -116,20 +116,44 @@ def analyze(
         raise typer.Exit(code=EXIT_RECORD_ERRORS)
 
 
+_CMP = {"approx": "≈", "at_least": "≥", "at_most": "≤", "range": "", "exact": ""}
+_UNIT = {"percent": "%", "percentage_point": " pp", "person": " people", "item": ""}
+
+
+def _short_number(x: float) -> str:
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= size:
+            return f"{x / size:.3g}{suffix}"
+    return f"{x:g}"
+
+
+def _brief_target(t: Target) -> str:
+    """One target in a few characters: ``≥12M people 2024``, ``6–6.5% 2019``."""
+    value = _short_number(t.value)
+    if t.value_high is not None:
+        value += "–" + _short_number(t.value_high)
+    unit = _UNIT.get(t.unit, " " + t.unit)
+    when = f" {t.deadline[:4]}" if t.deadline else ""
+    return f"{_CMP[t.comparator]}{value}{unit}{when}"
+
+
 def _print_table(rows: list[Analysis]) -> None:
     t = Table(title="policynlp analysis", show_lines=False)
-    for col in ("id", "lang", "sectors", "risk", "dual use", "targets", "key dates", "status"):
+    for col in ("id", "status", "lang", "sectors", "risk", "dual", "targets", "dates"):
         keep = col in ("id", "status")  # never fold the id or the error code
-        t.add_column(col, overflow="fold", no_wrap=keep, min_width=8 if keep else None)
+        t.add_column(col, overflow="fold", no_wrap=keep,
+                     min_width=6 if keep else (14 if col == "targets" else None))
     for a in rows:
         if a.error is not None:
-            t.add_row(a.id, "", "", "", "", "", "", f"[red]{a.error.code}[/]")
+            t.add_row(a.id, f"[red]{a.error.code}[/]", "", "", "", "", "", "")
             continue
         sectors = ", ".join(f"{s.label} {s.score:.2f}" for s in a.sectors[:3]) or "—"
         risk = a.risk.level or "—"
         dual = "—" if a.dual_use.relevant is None else ("yes" if a.dual_use.relevant else "no")
-        targets = "; ".join(t_.text for t_ in a.targets[:2]) or str(len(a.targets))
-        t.add_row(a.id, a.lang or "", sectors, risk, dual, targets, str(len(a.key_dates)), "ok")
+        targets = "; ".join(_brief_target(t_) for t_ in a.targets[:3]) or "0"
+        if len(a.targets) > 3:
+            targets += f" (+{len(a.targets) - 3})"
+        t.add_row(a.id, "ok", a.lang or "", sectors, risk, dual, targets, str(len(a.key_dates)))
     Console().print(t)
     if rows and rows[0].model is not None:
         comps = ", ".join(rows[0].model.components)

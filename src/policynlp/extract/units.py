@@ -103,6 +103,16 @@ _EN_NOUN_RE = re.compile(r"\s(?!(?:and|or|of|to|the|in|by|for|per|from|with|a|an
                          r"[a-z]+-level|[a-z]+ed)\s)*(?P<noun>[a-z][a-z-]{2,})", re.IGNORECASE)
 
 
+_EN_NEXT_WORD = re.compile(r" (?!(?:and|or|of|to|the|in|by|for|per|from|with|a|an|is|are|was|were|be|"
+                           r"at|on|as|than|which|that|this|these|those|each|will|should|must|"
+                           r"can|may|across|under|over|into|nationwide|annually|worldwide|"
+                           r"abroad|respectively|including|such)\b)(?P<w>[A-Za-z][A-Za-z'-]*)\b")
+
+
+_EN_PERSON_HEAD = re.compile(r"(?i)\b(?:people|persons|workers|graduates|students|users|doctors|"
+                             r"nurses|teachers|residents|employees|talents|jobs)$")
+
+
 def canonical_unit(code: str) -> str:
     """The unit code as written in a Target: canonical codes and ISO currencies pass,
     other units (mu, times, hectare…) fall back to ``item`` with their text kept.
@@ -141,7 +151,20 @@ def match_unit_after(text: str, pos: int, lang: str) -> UnitMatch | None:
         return UnitMatch(code, text[start:m.end()], start, m.end(), factor)
     m = _EN_NOUN_RE.match(text, pos)
     if m:
-        return UnitMatch("item", m.group("noun"), m.start("noun"), m.end("noun"))
+        # the head of a short noun phrase is its last word: "two to three internationally
+        # influential ecosystem companies" counts companies
+        start, end = m.start("noun"), m.end("noun")
+        best, pos = end, end
+        for _ in range(3):
+            nxt = _EN_NEXT_WORD.match(text, pos)
+            if not nxt:
+                break
+            pos = nxt.end("w")
+            if nxt.group("w").endswith("s"):
+                best = pos
+        phrase = text[start:best]
+        code = "person" if _EN_PERSON_HEAD.search(phrase) else "item"
+        return UnitMatch(code, phrase, start, best)
     return None
 
 
