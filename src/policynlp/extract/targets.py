@@ -37,6 +37,7 @@ from policynlp.extract.cues import (
 )
 from policynlp.extract.dates import Deadline, find_deadlines, find_key_dates
 from policynlp.extract.numbers import NumberMatch, find_numbers, to_halfwidth_digits
+from policynlp.extract.sentence_model import SentenceJudge, default_classifier
 from policynlp.extract.units import (
     UnitMatch,
     canonical_unit,
@@ -370,13 +371,19 @@ def _deadline_for(q: _Quantity, deadlines: list[Deadline], sent: _Sentence, text
     return None
 
 
-def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[Target]:
+def extract_targets(text: str, lang: str, doc_date: str | None = None, *,
+                    classifier: SentenceJudge | None | str = "default"
+                    ) -> list[Target]:
     """Every numeric target in ``text``, in text order.
 
     Args:
         text: the document (or any passage of it); offsets refer to this string.
         lang: ``zh`` or ``en``.
         doc_date: the document date (ISO); anchors 今年/明年/"this year"/"next year".
+        classifier: decides the sentences the rules cannot: ``"default"`` (the shipped
+            model, when the package has one), any object with ``is_target(sentence)`` such as a
+            :class:`~policynlp.extract.sentence_model.TargetSentenceClassifier`, or
+            ``None`` for rules alone.
 
     Example:
         >>> [(t.value, t.value_high, t.unit, t.comparator) for t in
@@ -384,6 +391,9 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
         [(6.0, 6.5, 'percent', 'range'), (5.5, None, 'percent', 'at_most')]
     """
     doc_year = int(doc_date[:4]) if doc_date else None
+    model: SentenceJudge | None = (default_classifier() if isinstance(classifier, str)
+                                   else classifier)
+    guesses: dict[int, bool] = {}  # the classifier's answer per sentence start
     deadlines = find_deadlines(text, doc_year)
     blocked = _blocked(text, lang)
     blocked += [(d.start, d.end) for d in deadlines]
@@ -497,9 +507,14 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None) -> list[T
                 continue
             if lang == "en" and _EN_CONDITIONAL.search(text, clause_start, q.start):
                 continue  # "if it falls below 85%": a condition, not a commitment
-            if not _is_target(clause, sent_text, lang,
-                              bool(own or inherited or para_deadline or scope),
-                              comparator != "exact", in_review):
+            decided, firm = _is_target(clause, sent_text, lang,
+                                       bool(own or inherited or para_deadline or scope),
+                                       comparator != "exact", in_review)
+            if not firm and model is not None:
+                if sent.start not in guesses:
+                    guesses[sent.start] = model.is_target(sent_text)
+                decided = guesses[sent.start]
+            if not decided:
                 continue
             cstart = _comparator_start(before_win, lang)
             q_start = q.start - (len(before_win) - cstart) if cstart is not None else q.start
@@ -690,27 +705,31 @@ _BASELINE_PHRASE = re.compile(r"(?:比|较|同)(?:上年|去年|上一年)(?:预
 
 
 def _is_target(clause: str, sentence: str, lang: str, has_deadline: bool, qualified: bool,
-               in_review: bool) -> bool:
+               in_review: bool) -> tuple[bool, bool]:
     """Plan, commitment, cap or threshold (True) — or a report of the past (False)?
 
-    Explicit past wording in the clause decides first; in a review section only explicit
-    future wording makes a target; elsewhere a deadline, future wording, a qualifier
-    (左右, 以上, "at least") or a planning verb does.
+    Returns the decision and whether the rules are sure of it. Explicit past wording in the
+    clause decides first; in a review section only explicit future wording makes a target;
+    elsewhere a deadline or future wording does. A qualifier (左右, 以上, "at least") or a
+    planning verb alone, or no cue at all, is a guess that the sentence classifier may
+    overrule.
     """
     # 比上年减少200亿元 / "compared with last year": a baseline, not a report of the past
     if STRONG_FUTURE_CUES[lang].search(sentence) or _ALLOCATION.search(sentence):
         clause, sentence = _BASELINE_PHRASE.sub("", clause), _BASELINE_PHRASE.sub("", sentence)
     future_clause = FUTURE_CUES[lang].search(clause)
     if PAST_CUES[lang].search(clause) and not future_clause:
-        return False
+        return False, True
     future = future_clause or FUTURE_CUES[lang].search(sentence)
     if in_review:  # only firm future wording counts: 年均/每年 also describe the past
         strong = STRONG_FUTURE_CUES[lang]
         return bool(strong.search(clause)) or (
-            bool(strong.search(sentence)) and not PAST_CUES[lang].search(sentence))
+            bool(strong.search(sentence)) and not PAST_CUES[lang].search(sentence)), True
     if PAST_CUES[lang].search(sentence) and not (future or has_deadline):
-        return False
-    return has_deadline or bool(future) or qualified or bool(TARGET_CUES[lang].search(sentence))
+        return False, True
+    if has_deadline or future:
+        return True, True
+    return qualified or bool(TARGET_CUES[lang].search(sentence)), False
 
 
 # Top-level headings only: sub-headings （一） inherit the tense of their section.
