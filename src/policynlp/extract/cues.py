@@ -16,7 +16,7 @@ _AFTER = {
     "zh": [("approx", r"^\s?(?:左右|上下)"), ("at_least", r"^\s?(?:以上|之上|多|或者?更多)"),
            ("at_most", r"^\s?(?:以内|之内|以下|内)")],
     "en": [("at_least", r"^\s?(?:or (?:more|above|higher)|and above|plus\b)"),
-           ("at_most", r"^\s?(?:or (?:less|below|lower|fewer)|at most|and below)"),
+           ("at_most", r"^\s?(?:or (?:less|below|lower|fewer)|at most|and below|cap\b|ceiling\b|limit\b)"),
            ("approx", r"^\s?(?:or so\b)")],
 }
 _BEFORE = {

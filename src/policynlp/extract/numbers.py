@@ -81,6 +81,8 @@ def parse_chinese_numeral(s: str) -> float | None:
             result = (result + wan + section + digit) * 1e8
             wan, section, digit, seen_digit = 0.0, 0.0, 0.0, False
     value = result + wan + section + digit
+    if value == 0 and s in _CN_BIG_UNITS:  # 万家左右: a lone 万 is ten thousand
+        return _CN_BIG_UNITS[s]
     return value if value > 0 or s in ("零", "〇") else None
 
 
@@ -91,7 +93,7 @@ _CN_NUM_RE = f"[{CN_NUMERAL_CHARS}]+(?:点[零〇○一二三四五六七八九]
 _CN_ONLY_DIGITS = "零〇○一二两三四五六七八九"
 
 NUMBER_RE = re.compile(
-    rf"(?P<arabic>{_ARABIC})(?P<duo>多)?(?:\s?(?P<zhscale>{_ZH_SCALE_RE})|\s?(?P<enscale>{_EN_SCALE_RE})\b)?"
+    rf"(?P<arabic>{_ARABIC})(?P<duo>多)?(?:\s?(?P<zhscale>{_ZH_SCALE_RE})|[\s-]?(?P<enscale>{_EN_SCALE_RE})\b)?"
     rf"|(?P<cn>{_CN_NUM_RE})(?:(?P<cnduo>多)(?P<cnscale>{_ZH_SCALE_RE}))?",
     re.IGNORECASE,
 )
@@ -101,6 +103,8 @@ _SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?: ?[0-9])*(?: (?:[0-9]|[.．] ?[0
 # "is to double", "roughly double the number": a 100 % increase (not "double-digit")
 _EN_DOUBLING = re.compile(r"(?i)(?<=\bto )(?:double|triple)\b(?!-)|\b(?:doubling|tripling)\b(?!-)|"
                           r"(?<=roughly )double\b(?!-)|(?<=nearly )double\b(?!-)")
+# 零增长: zero growth, a change of 0 %
+_ZERO_GROWTH = re.compile(r"零增长")
 # 翻一番 / 翻两番: doubling (100 %) and quadrupling (300 %) of a base.
 _DOUBLING = re.compile(r"翻(?P<n>一|两|二|三|四|[1-4])?番")
 
@@ -229,14 +233,17 @@ def find_numbers(text: str, lang: str | None = None) -> list[NumberMatch]:
         for m in _EN_DOUBLING.finditer(text):
             if free(m.start(), m.end()):
                 value = 100.0 if m.group(0).lower().startswith("doubl") else 200.0
-                out.append(NumberMatch(m.start(), m.end(), m.group(0), value, "doubling"))
+                out.append(NumberMatch(m.start(), m.end(), m.group(0), value, "percent"))
                 take(m.start(), m.end())
     if lang != "en":
+        for m in _ZERO_GROWTH.finditer(text):
+            out.append(NumberMatch(m.start(), m.end(), m.group(0), 0.0, "percent"))
+            take(m.start(), m.end())
         for m in _DOUBLING.finditer(text):
             n = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(m.group("n") or "一") or int(
                 m.group("n"))
             out.append(NumberMatch(m.start(), m.end(), m.group(0), (2.0 ** n - 1) * 100,
-                                   "doubling"))
+                                   "percent"))
             take(m.start(), m.end())
         for m in _SPACED_DIGITS.finditer(text):
             scale = re.match(rf"\s?({_ZH_SCALE_RE})", text[m.end():])
@@ -289,7 +296,7 @@ def find_numbers(text: str, lang: str | None = None) -> list[NumberMatch]:
 
 
 # A lone Chinese digit is a quantity only before a measure word (三个, 两家, 一批, 五项).
-_MEASURE_AFTER = re.compile(r"[个家项倍批所座条类种成名位次]")
+_MEASURE_AFTER = re.compile(r"[个家项倍批所座条类种成名位次年天]|小时")
 _PLAN_RE = re.compile(r"^(?:十[一二三四五六七八九]五|十五|九五|八五|七五|六五)$")
 
 

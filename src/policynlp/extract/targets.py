@@ -164,7 +164,7 @@ def _read_quantity(text: str, num: NumberMatch, nums: list[NumberMatch], idx: in
     numbers it used."""
     unit: UnitMatch | None
     high: float | None
-    if num.kind == "doubling":  # 翻两番: +300 %
+    if num.kind == "percent":  # 翻两番: +300 %, 零增长: 0 %, "to double": +100 %
         unit = UnitMatch("percent", num.text, num.start, num.end)
         return _Quantity(num.start, num.end, num.value, None, unit), 1
     if num.kind == "fraction":  # 三分之一 / one third: a share, written as a percentage
@@ -678,6 +678,8 @@ def _en_incidental(text: str, sent: _Sentence, num: NumberMatch, q: _Quantity) -
     provinces", "for five years") rather than set a quantity."""
     before = text[max(sent.start, num.start - 40):num.start]
     unit = q.unit
+    if unit is not None and unit.code in ("day", "year", "hour") and text.startswith("-", num.end):
+        return True  # "seven-day repo rate", "10-year bonds": a name, not a quantity
     if unit is not None and unit.code == "year" and _EN_DURATION_BEFORE.search(before):
         return True
     if num.kind == "word" and (unit is None or unit.code in ("item", "year")):

@@ -36,6 +36,7 @@ ZH_UNITS: list[tuple[str, str, float]] = [
     ("亿欧元", "EUR", 1e8), ("万欧元", "EUR", 1e4), ("欧元", "EUR", 1.0),
     ("亿日元", "JPY", 1e8), ("日元", "JPY", 1.0), ("港元", "HKD", 1.0), ("港币", "HKD", 1.0),
     ("亿元", "CNY", 1e8), ("万元", "CNY", 1e4), ("元", "CNY", 1.0), ("人民币", "CNY", 1.0),
+    ("毛钱", "CNY", 0.1), ("分钱", "CNY", 0.01),
     ("千瓦时", "kWh", 1.0), ("千瓦小时", "kWh", 1.0), ("度电", "kWh", 1.0), ("度", "kWh", 1.0),
     ("吉瓦时", "kWh", 1e6), ("兆瓦时", "kWh", 1e3), ("太瓦时", "kWh", 1e9),
     ("吉瓦", "W", 1e9), ("兆瓦", "W", 1e6), ("千瓦", "W", 1e3), ("瓦", "W", 1.0),
@@ -93,7 +94,7 @@ CANONICAL = {"percent", "percentage_point", "person", "hour", "day", "year", "to
 _ZH_RE = re.compile("|".join(re.escape(u) for u, _, _ in ZH_UNITS))
 _ZH_TABLE = {u: (c, f) for u, c, f in ZH_UNITS}
 _ZH_MEASURE_RE = re.compile("|".join(ZH_MEASURE_WORDS))
-_EN_RE = re.compile(r"\s?(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _, _) in enumerate(EN_UNITS))
+_EN_RE = re.compile(r"[\s-]?(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _, _) in enumerate(EN_UNITS))
                     + r")(?![A-Za-z])", re.IGNORECASE)
 _EN_PREFIX_RE = re.compile(r"(?:" + "|".join(f"(?P<c{i}>{p})" for i, (p, _) in
                                               enumerate(EN_CURRENCY_PREFIX)) + r")\s?$")
@@ -111,6 +112,10 @@ _EN_NEXT_WORD = re.compile(r" (?!(?:and|or|of|to|the|in|by|for|per|from|with|a|a
 
 _EN_PERSON_HEAD = re.compile(r"(?i)\b(?:people|persons|workers|graduates|students|users|doctors|"
                              r"nurses|teachers|residents|employees|talents|jobs)$")
+
+
+# a price per unit of weight comes before fen amounts (小麦每斤提高3分)
+_PRICE_BEFORE = re.compile(r"每(?:斤|公斤|千克|吨)[^。；]*$")
 
 
 def canonical_unit(code: str) -> str:
@@ -139,6 +144,8 @@ def match_unit_after(text: str, pos: int, lang: str) -> UnitMatch | None:
         if m:
             code, factor = _ZH_TABLE[m.group(0)]
             return UnitMatch(code, m.group(0), m.start(), m.end(), factor)
+        if text.startswith("分", pos) and _PRICE_BEFORE.search(text, max(0, pos - 16), pos):
+            return UnitMatch("CNY", "分", pos, pos + 1, 0.01)  # 每斤提高3分: fen
         m = _ZH_MEASURE_RE.match(text, pos)
         if m:
             return UnitMatch("item", m.group(0), m.start(), m.end())
