@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	@mkdir -p out
-	@$(BIN)/policynlp analyze corpora/samples/sample.jsonl -o out/demo.jsonl --table; \
+	@$(BIN)/policynlp analyze examples/sample.jsonl -o out/demo.jsonl --table; \
 	 status=$$?; \
 	 if [ $$status -eq 3 ]; then echo "(exit 3: the sample holds two bad records on purpose; see their error records in out/demo.jsonl)"; \
 	 elif [ $$status -ne 0 ]; then exit $$status; fi

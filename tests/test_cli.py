@@ -12,7 +12,7 @@ from policynlp.cli import app
 from policynlp.schema.validate import check_output_record
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "corpora" / "samples" / "sample.jsonl"
+SAMPLE = REPO / "examples" / "sample.jsonl"
 runner = CliRunner()
 
 

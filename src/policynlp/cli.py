@@ -183,6 +183,56 @@ def schema(
         console.print(t)
 
 
+corpus_app = typer.Typer(no_args_is_help=True, help="Check and describe the labelled corpus.")
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("validate")
+def corpus_validate(
+    path: Annotated[Path, typer.Argument(help="A corpus .jsonl file or a folder of them.")],
+    limit: Annotated[int, typer.Option(help="Print at most this many problems.")] = 50,
+) -> None:
+    """Check every record: schema, label ids, spans, target values and dates."""
+    from policynlp.corpus.validate import validate_path
+
+    if not path.exists():
+        err_console.print(f"[bold red]error[/] {path} does not exist", highlight=False)
+        raise typer.Exit(code=1)
+    n, problems = validate_path(path)
+    for p in problems[:limit]:
+        err_console.print(str(p), highlight=False, soft_wrap=True)
+    if len(problems) > limit:
+        err_console.print(f"… and {len(problems) - limit} more", highlight=False)
+    typer.echo(f"{n} records checked, {len(problems)} problems")
+    if problems:
+        raise typer.Exit(code=EXIT_RECORD_ERRORS)
+
+
+@corpus_app.command("stats")
+def corpus_stats(
+    path: Annotated[Path, typer.Argument(help="A corpus .jsonl file or a folder of them.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Print the coverage table: labels per language and the corpus requirements."""
+    from policynlp.corpus.stats import coverage, read_labelled
+
+    cov = coverage(read_labelled(path))
+    if as_json:
+        typer.echo(json.dumps(cov.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        t = Table(title=f"corpus coverage: {path}")
+        for col in ("requirement", "have", "need", "met"):
+            t.add_column(col)
+        for what, have, need, ok in cov.checks:
+            t.add_row(what, have, need, "[green]yes[/]" if ok else "[red]no[/]")
+        Console().print(t)
+        c = cov.counts
+        Console().print(f"{c.get('documents', 0)} documents, {c.get('targets', 0)} targets, "
+                        f"{c.get('key_dates', 0)} key dates", highlight=False)
+    if not cov.ok:
+        raise typer.Exit(code=EXIT_RECORD_ERRORS)
+
+
 @app.command()
 def version() -> None:
     """Print the policynlp version and the versions of its main dependencies."""

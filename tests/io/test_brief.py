@@ -11,7 +11,7 @@ from policynlp.io.brief import BriefItem, looks_like_brief, parse_brief, read_br
 
 HERE = Path(__file__).resolve().parent
 BRIEFS = HERE.parent / "fixtures" / "briefs"
-SAMPLE = HERE.parents[1] / "corpora" / "samples" / "brief_sample.txt"
+SAMPLE = HERE.parents[1] / "examples" / "brief_sample.txt"
 FIXTURES = sorted(BRIEFS.glob("*.txt"))
 
 

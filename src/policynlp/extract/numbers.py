@@ -93,7 +93,7 @@ _CN_NUM_RE = f"[{CN_NUMERAL_CHARS}]+(?:点[零〇○一二三四五六七八九]
 _CN_ONLY_DIGITS = "零〇○一二两三四五六七八九"
 
 NUMBER_RE = re.compile(
-    rf"(?P<arabic>{_ARABIC})(?P<duo>多)?(?:\s?(?P<zhscale>{_ZH_SCALE_RE})|[\s-]?(?P<enscale>{_EN_SCALE_RE})\b)?"
+    rf"(?P<arabic>{_ARABIC})(?P<duo>多)?(?:\s?(?P<zhscale>{_ZH_SCALE_RE})(?![瓦克米伏焦帕赫])|[\s-]?(?P<enscale>{_EN_SCALE_RE})\b)?"
     rf"|(?P<cn>{_CN_NUM_RE})(?:(?P<cnduo>多)(?P<cnscale>{_ZH_SCALE_RE}))?",
     re.IGNORECASE,
 )

@@ -1,0 +1,72 @@
+"""Inter-annotator agreement between two labellings of the same documents.
+
+Cohen's kappa (scikit-learn) for the risk level, dual use and each sector (present/absent,
+then averaged over the sectors that occur), and the exact-match rate of targets: a target
+of the first labelling counts as matched when the second has one with the same value,
+value_high, comparator and unit class (the SPEC section 7 rule).
+
+Example:
+    >>> a = [{"id": "1", "sectors": ["energy"], "risk": {"level": "low"},
+    ...       "dual_use": {"relevant": False}, "targets": []},
+    ...      {"id": "2", "sectors": ["defense"], "risk": {"level": "high"},
+    ...       "dual_use": {"relevant": True}, "targets": []}]
+    >>> agreement(a, a)["risk_kappa"]
+    1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from policynlp.data import Target
+from policynlp.evaluate.targets import match_targets
+
+
+def _kappa(x: Sequence[Any], y: Sequence[Any]) -> float | None:
+    from sklearn.metrics import cohen_kappa_score
+
+    if len(set(x) | set(y)) < 2:
+        return None  # one class only: kappa is undefined
+    return round(float(cohen_kappa_score(x, y)), 3)
+
+
+def _targets(rec: dict[str, Any]) -> list[Target]:
+    out = []
+    for t in rec.get("targets", []):
+        d = {"comparator": "exact", **t}
+        d.setdefault("text", "")
+        out.append(Target.from_dict(d))
+    return out
+
+
+def agreement(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]]
+              ) -> dict[str, Any]:
+    """Agreement of two labellings, paired by record id (records in one only are ignored)."""
+    by_id = {str(r["id"]): r for r in second}
+    pairs = [(a, by_id[str(a["id"])]) for a in first if str(a["id"]) in by_id]
+    risk = _kappa([a["risk"]["level"] for a, _ in pairs], [b["risk"]["level"] for _, b in pairs])
+    dual = _kappa([bool(a["dual_use"]["relevant"]) for a, _ in pairs],
+                  [bool(b["dual_use"]["relevant"]) for _, b in pairs])
+    sectors = sorted({s for a, b in pairs for s in a["sectors"] + b["sectors"]})
+    per_sector = {s: _kappa([s in a["sectors"] for a, _ in pairs],
+                            [s in b["sectors"] for _, b in pairs]) for s in sectors}
+    defined = [k for k in per_sector.values() if k is not None]
+    gold = matched = 0
+    for a, b in pairs:
+        ta, tb = _targets(a), _targets(b)
+        gold += len(ta)
+        matched += len(match_targets(ta, tb))
+    return {
+        "documents": len(pairs),
+        "risk_kappa": risk,
+        "dual_use_kappa": dual,
+        "sector_kappa_mean": round(sum(defined) / len(defined), 3) if defined else None,
+        "sector_kappa": per_sector,
+        "target_exact_match": round(matched / gold, 3) if gold else None,
+        "targets_first": gold,
+        "targets_second": sum(len(b.get("targets", [])) for _, b in pairs),
+    }
+
+
+__all__ = ["agreement"]
