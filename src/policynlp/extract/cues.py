@@ -62,7 +62,7 @@ REPORT_CUES = {
                      r"提高了|减少了|共有|共计|前年|上半年|一季度|前三季度|历史|截至目前|目前已"),
     "en": re.compile(r"\b(?:last year|previous year|so far|to date|already|was|were|had|has been|"
                      r"have been|completed|rose|grew|fell|dropped|declined|reached|recorded|expanded|contracted|"
-                     r"climbed|jumped|slowed|"
+                     r"climbed|jumped|slowed|doubled|tripled|"
                      r"registered|totall?ed|increased|decreased|surged|posted|year-on-year|"
                      r"in the first (?:half|quarter)|last month)\b", re.IGNORECASE),
 }
@@ -85,7 +85,7 @@ PAST_CUES = {
                      r"减少了|超过了|新增了|比上年|同比|累计|历史新高|再创|截至目前|上半年|前三季度"),
     "en": re.compile(r"\b(?:last year|previous year|so far|to date|already|was|were|had|has been|"
                      r"have been|completed|rose|grew|fell|dropped|declined|reached|recorded|expanded|contracted|"
-                     r"climbed|jumped|slowed|"
+                     r"climbed|jumped|slowed|doubled|tripled|"
                      r"registered|totall?ed|increased|decreased|surged|posted|achieved|"
                      r"year-on-year|in the first (?:half|quarter)|last month|ago)\b",
                      re.IGNORECASE),

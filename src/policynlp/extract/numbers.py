@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -81,8 +82,8 @@ def parse_chinese_numeral(s: str) -> float | None:
             result = (result + wan + section + digit) * 1e8
             wan, section, digit, seen_digit = 0.0, 0.0, 0.0, False
     value = result + wan + section + digit
-    if value == 0 and s in _CN_BIG_UNITS:  # 万家左右: a lone 万 is ten thousand
-        return _CN_BIG_UNITS[s]
+    if value == 0 and s and all(c in _CN_BIG_UNITS for c in s):  # 万家, 万亿元: lone units
+        return float(math.prod(_CN_BIG_UNITS[c] for c in s))
     return value if value > 0 or s in ("零", "〇") else None
 
 
@@ -101,7 +102,7 @@ NUMBER_RE = re.compile(
 _SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?: ?[0-9])*(?: (?:[0-9]|[.．] ?[0-9])|[.．] [0-9])"
                             r"(?: ?[0-9.．])*(?![0-9])")
 # "is to double", "roughly double the number": a 100 % increase (not "double-digit")
-_EN_DOUBLING = re.compile(r"(?i)(?<=\bto )(?:double|triple)\b(?!-)|\b(?:doubling|tripling)\b(?!-)|"
+_EN_DOUBLING = re.compile(r"(?i)(?<=\bto )(?:double|triple)\b(?!-)|\b(?:doubling|tripling|doubled|tripled)\b(?!-)|"
                           r"(?<=roughly )double\b(?!-)|(?<=nearly )double\b(?!-)")
 # 零增长: zero growth, a change of 0 %
 _ZERO_GROWTH = re.compile(r"零增长")
@@ -138,7 +139,8 @@ _EN_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty":
 _EN_WORD_VALUES = {w: i for i, w in enumerate(_EN_UNITS_WORDS)}
 _EN_WORD_RE = re.compile(
     r"\b(?P<w>(?:" + "|".join(_EN_TENS_WORDS) + r")(?:[- ](?:" + "|".join(_EN_UNITS_WORDS[1:10])
-    + r"))?|" + "|".join(sorted(_EN_UNITS_WORDS, key=len, reverse=True)) + r"|a dozen|dozens?)"
+    + r"))?|" + "|".join(sorted(_EN_UNITS_WORDS, key=len, reverse=True)) + r"|a dozen|dozens?|"
+    r"once|twice)"
     r"(?:\s+(?P<hundred>hundred))?(?:\s+(?P<scale>thousand|million|billion|trillion))?\b",
     re.IGNORECASE)
 _FRACTION_ZH = re.compile(rf"(?P<den>{_CN_NUM_RE}|[0-9]+)\s?分之\s?(?P<num>{_CN_NUM_RE}|[0-9.]+)"
@@ -151,7 +153,9 @@ _FRACTION_EN = re.compile(r"\b(?P<num>one|a|two|three|four)[- ](?P<den>" + "|".j
 
 def _en_word_value(m: re.Match[str]) -> float:
     w = m.group("w").lower()
-    if w == "a dozen":
+    if w in ("once", "twice"):
+        base = 1.0 if w == "once" else 2.0
+    elif w == "a dozen":
         base = 12.0
     elif w.startswith("dozen"):
         base = 12.0
