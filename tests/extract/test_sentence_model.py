@@ -37,9 +37,10 @@ def test_digits_are_folded_so_values_do_not_matter() -> None:
 class _Always:
     """A stand-in classifier with a fixed answer, to see where the extractor consults it."""
 
-    def __init__(self, answer: bool) -> None:
+    def __init__(self, answer: bool, languages: tuple[str, ...] = ("zh", "en")) -> None:
         self.answer = answer
         self.calls = 0
+        self.languages = languages
 
     def is_target(self, sentence: str) -> bool:
         self.calls += 1
@@ -58,6 +59,8 @@ def test_classifier_decides_only_where_the_rules_are_unsure() -> None:
     assert len(extract_targets(unsure, "zh", None, classifier=None)) == 2
     assert extract_targets(unsure, "zh", None, classifier=no) == []
     assert no.calls == 1
+    # a classifier chosen for English only leaves Chinese to the rules
+    assert len(extract_targets(unsure, "zh", None, classifier=_Always(False, ("en",)))) == 2
 
 
 def test_sentence_examples_label_sentences_with_gold_targets() -> None:

@@ -40,7 +40,9 @@ def _fold(text: str) -> str:
 
 
 class SentenceJudge(Protocol):
-    """Anything that can say whether a sentence sets a target."""
+    """Anything that can say whether a sentence sets a target (in the given languages)."""
+
+    languages: tuple[str, ...]
 
     def is_target(self, sentence: str) -> bool: ...
 
@@ -48,10 +50,13 @@ class SentenceJudge(Protocol):
 class TargetSentenceClassifier:
     """TF-IDF character n-grams + logistic regression, behind ``predict_proba``."""
 
-    def __init__(self, vectorizer: Any, model: Any, threshold: float = 0.5) -> None:
+    def __init__(self, vectorizer: Any, model: Any, threshold: float = 0.5,
+                 languages: Sequence[str] = ("zh", "en")) -> None:
         self.vectorizer = vectorizer
         self.model = model
         self.threshold = threshold
+        #: the languages it is used for (chosen on the dev split by the training script)
+        self.languages = tuple(languages)
 
     @classmethod
     def fit(cls, sentences: Sequence[str], labels: Sequence[int], *, c: float = 4.0,
@@ -86,6 +91,7 @@ class TargetSentenceClassifier:
         path.parent.mkdir(parents=True, exist_ok=True)
         vocab = {k: int(v) for k, v in self.vectorizer.vocabulary_.items()}
         meta = {"format": "policynlp-target-sentences/1", "threshold": self.threshold,
+                "languages": list(self.languages),
                 "ngram_range": list(self.vectorizer.ngram_range), "vocabulary": vocab}
         path.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False),
                                              encoding="utf-8")
@@ -112,7 +118,7 @@ class TargetSentenceClassifier:
         model.classes_ = np.array([0, 1])
         model.coef_ = weights["coef"].astype(np.float64)
         model.intercept_ = weights["intercept"].astype(np.float64)
-        return cls(vec, model, float(meta["threshold"]))
+        return cls(vec, model, float(meta["threshold"]), meta.get("languages", ("zh", "en")))
 
 
 @lru_cache(maxsize=1)

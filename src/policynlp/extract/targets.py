@@ -393,6 +393,8 @@ def extract_targets(text: str, lang: str, doc_date: str | None = None, *,
     doc_year = int(doc_date[:4]) if doc_date else None
     model: SentenceJudge | None = (default_classifier() if isinstance(classifier, str)
                                    else classifier)
+    if model is not None and lang not in model.languages:
+        model = None
     guesses: dict[int, bool] = {}  # the classifier's answer per sentence start
     deadlines = find_deadlines(text, doc_year)
     blocked = _blocked(text, lang)
