@@ -199,7 +199,7 @@ def build_tokenizer(e5: E5File) -> Any:
                       if out == "" and unicodedata.normalize("NFKC", chr(cp)) != "")
     spaced = "".join(chr(cp) for cp, out in e5.normalization.items()
                      if out == " " and unicodedata.normalize("NFKC", chr(cp)) != " ")
-    steps = []
+    steps: list[Any] = []
     if dropped:
         steps.append(normalizers.Replace(Regex(f"[{_class(dropped)}]"), ""))
     if spaced:
@@ -242,8 +242,7 @@ def convert_e5(source: str | Path | None = None, dest: str | Path | None = None)
     digest = sha256_file(src)
     out = Path(dest) if dest else cache_dir() / f"{BASE_NAME}-{digest[:12]}"
     e5 = read_e5(src)
-    cfg = BertConfig(**e5.config, hidden_act="gelu", pad_token_id=e5.special["pad"],
-                     attn_implementation="sdpa")
+    cfg = BertConfig(**e5.config, hidden_act="gelu", pad_token_id=e5.special["pad"])
     model = BertModel(cfg, add_pooling_layer=False)
     state = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in _hf_state_dict(e5).items()}
     missing, unexpected = model.load_state_dict(state, strict=False)
@@ -292,7 +291,8 @@ def load_base(source: str | Path | None = None, *, device: str = "cpu") -> tuple
     hf_logging.disable_progress_bar()
     try:
         model = BertModel.from_pretrained(folder, add_pooling_layer=False,
-                                          use_safetensors=True).to(device).eval()
+                                          use_safetensors=True)
+        model = model.to(device).eval()  # type: ignore[arg-type]
     finally:
         hf_logging.set_verbosity(verbosity)
         hf_logging.enable_progress_bar()
