@@ -41,10 +41,10 @@ ZH_UNITS: list[tuple[str, str, float]] = [
     ("吉瓦时", "kWh", 1e6), ("兆瓦时", "kWh", 1e3), ("太瓦时", "kWh", 1e9),
     ("吉瓦", "W", 1e9), ("兆瓦", "W", 1e6), ("千瓦", "W", 1e3), ("瓦", "W", 1.0),
     ("万吨", "tonne", 1e4), ("亿吨", "tonne", 1e8), ("公吨", "tonne", 1.0), ("吨", "tonne", 1.0),
-    ("公斤", "tonne", 1e-3), ("千克", "tonne", 1e-3),
+    ("公斤", "tonne", 1e-3), ("千克", "tonne", 1e-3), ("克", "tonne", 1e-6),
     ("斤", "jin", 1.0),
     ("平方公里", "m2", 1e6), ("平方千米", "m2", 1e6), ("平方米", "m2", 1.0),
-    ("公里", "km", 1.0), ("千米", "km", 1.0), ("米", "m", 1.0),
+    ("公里", "km", 1.0), ("千米", "km", 1.0), ("米", "km", 1e-3),
     ("标准箱", "teu", 1.0), ("标箱", "teu", 1.0),
     ("人次", "person", 1.0), ("名", "person", 1.0), ("人", "person", 1.0),
     ("小时", "hour", 1.0), ("天", "day", 1.0), ("日", "day", 1.0),
@@ -71,7 +71,7 @@ EN_UNITS: list[tuple[str, str, float]] = [
     ("jin", "jin", 1.0),
     ("square\\s+kilomet(?:re|er)s?", "m2", 1e6), ("square\\s+met(?:re|er)s?", "m2", 1.0),
     ("sq\\s?m", "m2", 1.0), ("hectares?", "m2", 1e4), ("mu", "m2", 2000 / 3),
-    ("kilomet(?:re|er)s?", "km", 1.0), ("km", "km", 1.0),
+    ("kilomet(?:re|er)s?", "km", 1.0), ("km", "km", 1.0), ("met(?:re|er)s?", "km", 1e-3),
     ("TEUs?", "teu", 1.0),
     ("people", "person", 1.0), ("persons?", "person", 1.0), ("workers?", "person", 1.0),
     ("jobs?", "person", 1.0), ("students?", "person", 1.0), ("talents?", "person", 1.0),
@@ -79,7 +79,7 @@ EN_UNITS: list[tuple[str, str, float]] = [
     ("doctors?", "person", 1.0), ("nurses?", "person", 1.0), ("teachers?", "person", 1.0),
     ("(?:new\\s+)?(?:urban\\s+|rural\\s+)?jobs", "person", 1.0),
     ("hours?", "hour", 1.0), ("days?", "day", 1.0), ("working days?", "day", 1.0),
-    ("years?", "year", 1.0), ("times", "times", 1.0), ("-fold", "times", 1.0),
+    ("years?", "year", 1.0), ("times", "percent", 100.0), ("-fold", "percent", 100.0),
 ]
 #: Currency markers written before the number (CNY 500 billion, US$1.4bn, ¥300).
 EN_CURRENCY_PREFIX: list[tuple[str, str]] = [
@@ -138,8 +138,8 @@ def match_unit_after(text: str, pos: int, lang: str) -> UnitMatch | None:
     :data:`EN_UNITS`, else the next noun (item, "200 clusters"), skipping a few adjectives.
     """
     if lang == "zh":
-        if text.startswith(" ", pos) and not text.startswith("  ", pos):
-            pos += 1  # 8 ％: a stray space between number and unit
+        if text.startswith((" ", "\n"), pos) and not text.startswith(("  ", "\n\n"), pos):
+            pos += 1  # 8 ％, 4000万⏎千瓦: a stray space or a hard wrap between number and unit
         m = _ZH_RE.match(text, pos)
         if m:
             code, factor = _ZH_TABLE[m.group(0)]
