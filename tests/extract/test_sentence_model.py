@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from policynlp.extract import extract_targets
 from policynlp.extract.sentence_model import TargetSentenceClassifier, sentence_examples
@@ -68,3 +69,26 @@ def test_sentence_examples_label_sentences_with_gold_targets() -> None:
     rec = {"text": text, "lang": "zh", "targets": [{"start": 2, "end": 15}]}
     assert [(s, y) for s, _, y in sentence_examples([rec])] == [
         ("今年新增就业1200万人以上。", 1), ("上年增长5.2%。", 0)]
+
+
+DEV = Path(__file__).resolve().parents[2] / "corpora" / "briefs" / "dev.jsonl"
+
+
+@pytest.mark.skipif(not DEV.is_file(), reason="the corpus dev split is not built")
+def test_the_shipped_classifier_beats_the_rules_on_dev_sentences() -> None:
+    import json
+
+    from sklearn.metrics import f1_score
+
+    from policynlp.extract.sentence_model import default_classifier
+
+    clf = default_classifier()
+    assert clf is not None, "src/policynlp/extract/data/target_sentences.* should ship"
+    assert set(clf.languages) <= {"zh", "en"}
+    with DEV.open(encoding="utf-8") as fh:
+        examples = sentence_examples(json.loads(line) for line in fh)
+    gold = [y for _, _, y in examples]
+    model = (clf.predict_proba([s for s, _, _ in examples]) >= clf.threshold).astype(int)
+    rules = [int(bool(extract_targets(s, lang, None, classifier=None)))
+             for s, lang, _ in examples]
+    assert f1_score(gold, model) > f1_score(gold, rules)

@@ -84,7 +84,8 @@ _ZH_CENTURY = re.compile(r"(?:到|至|在)?本世纪(?P<when>末|中叶)")
 # 今后五年, 三年内, 用三年时间, 未来五年: the next N years counted from the document year.
 _ZH_SPAN = re.compile(r"(?:今后|未来|用|在)(?P<n>[二两三四五六七八九十]|[2-9])年(?:时间|内|里|中)?"
                       r"|(?P<n2>[二两三四五六七八九十]|[2-9])年(?:内|之内)(?!有效)"
-                      r"|(?<![0-9一二三四五六七八九十第])(?P<n3>五)年(?=新增|淘汰|平均|共|累计|投资)")
+                      r"|(?<![0-9一二三四五六七八九十第])(?P<n3>五)年(?=新增|淘汰|平均|共|累计|投资)"
+                      r"|(?<![0-9一二三四五六七八九十第])(?P<n4>[两二三])年(?=投资计划|行动计划)")
 _EN_SPAN = re.compile(r"(?i)\b(?:over|in|within) the (?:next|coming) (?P<n>two|three|four|five|"
                       r"ten|[2-9]) years\b")
 # A bare year that names the year a figure is planned for (1981年国民经济计划, 一九八五年工农业总产值).
@@ -174,7 +175,7 @@ def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
                             last_day(five_year_plan_end(int(m.group("n"))))))
     if doc_year is not None:
         for m in _ZH_SPAN.finditer(text):
-            n = _int(m.group("n") or m.group("n2") or m.group("n3"))
+            n = _int(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))
             out.append(Deadline(m.group(0), m.start(), m.end(), last_day(doc_year + n - 1)))
         for m in _EN_SPAN.finditer(text):
             raw = m.group("n").lower()
