@@ -37,8 +37,15 @@ from policynlp.pipeline import DEFAULT_MAX_CHARS, Component, Pipeline
 __version__ = "0.1.0"
 
 #: Factories of the components a model folder can name in its config.json (plug-in point).
+def _classifier(cfg: ModelConfig, device: str) -> Component:
+    from policynlp.classify.component import load_component  # imports torch: only when used
+
+    return load_component(cfg, device)
+
+
 COMPONENT_FACTORIES: dict[str, Callable[[ModelConfig, str], Component]] = {
     "targets": lambda cfg, device: TargetExtractor(),
+    "classifier": _classifier,
 }
 #: Rule-based components every pipeline runs, with or without a model folder.
 ALWAYS_ON = ("targets",)

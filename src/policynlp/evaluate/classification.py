@@ -1,0 +1,98 @@
+"""Metrics of the document classifiers (SPEC section 7), with scikit-learn's functions.
+
+Example:
+    >>> import numpy as np
+    >>> expected_calibration_error(np.array([0.9, 0.8, 0.2, 0.1]), np.array([1, 1, 0, 0]))
+    0.15
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import (
+    accuracy_score,
+    f1_score,
+    mean_absolute_error,
+    precision_recall_fscore_support,
+    roc_auc_score,
+)
+
+from policynlp.classify.labels import Targets
+from policynlp.classify.scores import TaskScores, Thresholds
+
+
+def expected_calibration_error(prob: np.ndarray, gold: np.ndarray, bins: int = 10) -> float:
+    """ECE of binary probabilities: the bin-weighted gap between confidence and accuracy.
+
+    Multi-class heads pass their top-class probability and whether the top class is right.
+    """
+    prob, gold = np.asarray(prob, float).ravel(), np.asarray(gold, float).ravel()
+    if prob.size == 0:
+        return 0.0
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        sel = idx == b
+        if sel.any():
+            ece += sel.mean() * abs(prob[sel].mean() - gold[sel].mean())
+    return round(float(ece), 4)
+
+
+def _multilabel(prob: np.ndarray, gold: np.ndarray, thr: np.ndarray, names: tuple[str, ...]
+                ) -> dict[str, Any]:
+    pred = (prob >= thr).astype(int)
+    p, r, f, support = precision_recall_fscore_support(gold, pred, average=None, zero_division=0)
+    present = support > 0
+    return {
+        "micro_f1": round(float(f1_score(gold, pred, average="micro", zero_division=0)), 4),
+        "macro_f1": round(float(f[present].mean()) if present.any() else 0.0, 4),
+        "ece": expected_calibration_error(prob, gold),
+        "per_label": {n: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                          "f1": round(float(f[i]), 4), "support": int(support[i])}
+                      for i, n in enumerate(names)},
+    }
+
+
+def classification_metrics(scores: TaskScores, gold: Targets, thresholds: Thresholds,
+                           names: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """Sectors and channels micro/macro F1 and per label; risk accuracy, macro-F1 and MAE on
+    the ordinal scale; dual-use P/R/F1 and AUROC; ECE of every probabilistic head. Only
+    records labelled for a task count for it."""
+    out: dict[str, Any] = {}
+    m = gold.mask["sectors"] > 0
+    if m.any():
+        out["sectors"] = _multilabel(scores.sectors[m], gold.sectors[m], thresholds.sectors,
+                                     names["sectors"])
+    m = gold.mask["risk"] > 0
+    if m.any():
+        pred = scores.risk[m].argmax(1)
+        g = gold.risk[m]
+        top = scores.risk[m].max(1)
+        out["risk"] = {
+            "accuracy": round(float(accuracy_score(g, pred)), 4),
+            "macro_f1": round(float(f1_score(g, pred, average="macro",
+                                             labels=list(range(len(names["risk_levels"]))),
+                                             zero_division=0)), 4),
+            "mae": round(float(mean_absolute_error(g, pred)), 4),
+            "ece": expected_calibration_error(top, (pred == g).astype(float)),
+        }
+        out["channels"] = _multilabel(scores.channels[m], gold.channels[m], thresholds.channels,
+                                      names["channels"])
+    m = gold.mask["dual_use"] > 0
+    if m.any():
+        g = gold.dual_use[m].astype(int)
+        pred = (scores.dual_use[m] >= thresholds.dual_use).astype(int)
+        p, r, f, _ = precision_recall_fscore_support(g, pred, average="binary", zero_division=0)
+        out["dual_use"] = {
+            "precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
+            "auroc": round(float(roc_auc_score(g, scores.dual_use[m])), 4) if len(set(g)) > 1
+            else None,
+            "ece": expected_calibration_error(scores.dual_use[m], g),
+        }
+    return out
+
+
+__all__ = ["classification_metrics", "expected_calibration_error"]

@@ -1,0 +1,155 @@
+"""Document classifier: windows, pooling, training step, save/load, pipeline use, metrics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from policynlp.classify.baseline import TfidfBaseline
+from policynlp.classify.calibration import fit_temperature, fit_thresholds, sigmoid
+from policynlp.classify.labels import LabelSpace
+from policynlp.classify.model import ClassifierSettings, DocumentClassifier
+from policynlp.classify.scores import TaskScores, Thresholds
+from policynlp.evaluate.classification import classification_metrics, expected_calibration_error
+
+RECORDS = [
+    {"id": f"r{i}", "lang": "zh" if i % 2 else "en", "text": t,
+     "sectors": [s], "risk": {"level": lv, "channels": ch}, "dual_use": {"relevant": du}}
+    for i, (t, s, lv, ch, du) in enumerate([
+        ("新能源汽车产业发展规划 汽车 电池 充电", "automotive", "low", [], False),
+        ("semiconductor export controls on chips and lithography", "semiconductors", "high",
+         ["export_controls_security"], True),
+        ("汽车 以旧换新 补贴 消费", "automotive", "medium", ["state_support"], False),
+        ("chips foundry subsidies and domestic substitution of chips", "semiconductors", "high",
+         ["localization"], True),
+    ] * 3)]
+
+
+@pytest.fixture(scope="module")
+def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised 2-layer BERT and a word-level fast tokenizer, saved locally."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    words = sorted({w for r in RECORDS for w in r["text"].split()})
+    vocab = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", *words])}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="[PAD]", unk_token="[UNK]",
+                            cls_token="[CLS]", sep_token="[SEP]").save_pretrained(folder)
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
+                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
+    BertModel(cfg, add_pooling_layer=False).save_pretrained(folder, safe_serialization=True)
+    return folder
+
+
+def _model(folder: Path, **settings: object) -> DocumentClassifier:
+    from policynlp.classify.model import load_encoder
+
+    s = ClassifierSettings(encoder=str(folder), prefix="", max_length=6, stride=3, **settings)
+    enc, tok = load_encoder(s.encoder)
+    return DocumentClassifier(enc, tok, LabelSpace.from_schema(), s)
+
+
+def test_windows_cover_the_document_with_stride(tiny_encoder_dir: Path) -> None:
+    model = _model(tiny_encoder_dir)
+    wins = model.windows(["a b c d e f g h i", "汽车"])
+    first = [w for d, w in wins if d == 0]
+    assert all(len(w) <= 6 for w in first) and len(first) == 3  # 9 tokens, 4 per window, step 3
+    assert [d for d, _ in wins].count(1) == 1
+
+
+def test_training_step_lowers_the_loss_and_save_load_round_trips(tiny_encoder_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    model = _model(tiny_encoder_dir)
+    space = model.space
+    y = space.encode(RECORDS)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    losses = []
+    for _ in range(15):
+        lg = model.forward_texts([r["text"] for r in RECORDS])
+        loss = (torch.nn.functional.binary_cross_entropy_with_logits(
+            lg["sectors"], torch.tensor(y.sectors))
+                + torch.nn.functional.cross_entropy(lg["risk"], torch.tensor(y.risk)))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss.detach()))
+    assert losses[-1] < losses[0] * 0.7
+    model.save(tmp_path / "m")
+    again = DocumentClassifier.load(tmp_path / "m")
+    texts = [r["text"] for r in RECORDS[:4]]
+    a, b = model.predict(texts), again.predict(texts)
+    np.testing.assert_allclose(a.sectors, b.sectors, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(a.risk, b.risk, rtol=1e-5, atol=1e-6)
+
+
+def test_bring_your_own_encoder_runs_in_analyze(tiny_encoder_dir: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from policynlp.classify.component import write_model_folder
+    from policynlp.cli import app
+
+    folder = write_model_folder(tmp_path / "byo", _model(tiny_encoder_dir), name="byo-tiny",
+                                version="0", card="# tiny test model\n")
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False)
+                             for r in RECORDS[:3]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["analyze", str(src), "-o", str(out), "--model",
+                                      str(folder), "-q"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(set(r["sector_scores"]) == set(LabelSpace.from_schema().sectors) for r in rows)
+    assert all(r["risk"]["level"] in ("low", "medium", "high") for r in rows)
+    assert rows[0]["model"]["components"] == ["language", "targets", "classifier"]
+
+
+def test_baseline_learns_the_toy_tasks() -> None:
+    model = TfidfBaseline(c=10.0).fit(RECORDS)
+    s = model.predict(["汽车 补贴", "chips export controls"])
+    space = LabelSpace.from_schema()
+    assert [space.sectors[i] for i in s.sectors.argmax(1)] == ["automotive", "semiconductors"]
+    assert s.dual_use[1] > s.dual_use[0]
+
+
+def test_temperature_and_thresholds() -> None:
+    rng = np.random.default_rng(0)
+    gold = rng.integers(0, 2, 400)
+    logits = (gold * 2 - 1) * 6.0 + rng.normal(0, 4, 400)  # over-confident scores
+    t = fit_temperature(logits, gold)
+    assert t > 1.2
+    assert expected_calibration_error(sigmoid(logits / t), gold) < expected_calibration_error(
+        sigmoid(logits), gold)
+    thr = fit_thresholds(np.array([[0.2, 0.9], [0.3, 0.8], [0.25, 0.1]]),
+                         np.array([[1, 1], [1, 1], [0, 0]]))
+    assert thr[0] == pytest.approx(0.3) or thr[0] == pytest.approx(0.2)
+    assert thr[1] == pytest.approx(0.5)  # 0.5 separates as well as 0.8: the default is kept
+
+
+def test_metrics_against_hand_computed_values() -> None:
+    space = LabelSpace.from_schema()
+    names = {"sectors": space.sectors, "risk_levels": space.risk_levels,
+             "channels": space.channels}
+    recs = RECORDS[:4]
+    gold = space.encode(recs)
+    sec = np.zeros((4, 22))
+    sec[0, space.sectors.index("automotive")] = 0.9      # TP
+    sec[1, space.sectors.index("automotive")] = 0.8      # FP, and a FN (semiconductors)
+    sec[2, space.sectors.index("automotive")] = 0.9      # TP
+    sec[3, space.sectors.index("semiconductors")] = 0.9  # TP
+    risk = np.array([[.8, .1, .1], [.1, .1, .8], [.8, .1, .1], [.1, .1, .8]])  # 3 of 4 right
+    scores = TaskScores(sec, risk, np.zeros((4, 7)), np.array([0.1, 0.9, 0.2, 0.4]))
+    m = classification_metrics(scores, gold, Thresholds.default(22, 7), names)
+    assert m["sectors"]["micro_f1"] == pytest.approx(0.75)   # P 3/4, R 3/4
+    assert m["risk"]["accuracy"] == 0.75 and m["risk"]["mae"] == 0.25
+    assert m["dual_use"]["precision"] == 1.0 and m["dual_use"]["recall"] == 0.5
+    assert m["dual_use"]["auroc"] == 1.0

@@ -1,0 +1,243 @@
+"""Fine-tune the multi-task document classifier and train the TF-IDF baseline beside it.
+
+    python training/train_classifier.py training/configs/e5-small.json [--epochs N] [--limit N]
+
+Reads the authored corpus splits (``corpora/briefs``) and, when ``govcn`` is set and the shared
+gov.cn listing is present, the gov.cn labels (our own annotations with all tasks; rows with only
+gov.cn's mapped sectors train the sector head; a fixed fraction of those rows, chosen by URL
+hash, is held out and only scored). The encoder is fine-tuned with LoRA (peft) when the config
+has ``lora``, else frozen; losses are masked per task, sector and channel labels are weighted by
+their rarity (capped), risk classes by inverse frequency. Early stopping keeps the epoch with the
+best dev score (mean of sector micro-F1, risk macro-F1 and dual-use F1). Temperatures and
+thresholds are fitted on dev; the test split is scored once at the end, for the model and the
+baseline, per language. It writes the raw run to ``OUTPUT.run/`` and the packaged model folder
+(config.json, classifier/, metrics.json, model card) to ``OUTPUT``. Runs on CPU as is and on a
+GPU (``--device cuda``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from policynlp.classify.baseline import TfidfBaseline
+from policynlp.classify.calibration import fit_temperature, fit_thresholds, sigmoid, softmax
+from policynlp.classify.labels import LabelSpace
+from policynlp.classify.model import ClassifierSettings, DocumentClassifier, load_encoder
+from policynlp.classify.scores import TaskScores, Thresholds
+from policynlp.corpus.govcn import load_govcn
+from policynlp.evaluate.classification import classification_metrics
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _read(split: str) -> list[dict[str, Any]]:
+    with (REPO / "corpora" / "briefs" / f"{split}.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def _held_out(url: str, fraction: float) -> bool:
+    return int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < fraction
+
+
+def _scores(logits: dict[str, np.ndarray], t: dict[str, float]) -> TaskScores:
+    return TaskScores(sigmoid(logits["sectors"] / t["sectors"]),
+                      softmax(logits["risk"] / t["risk"]),
+                      sigmoid(logits["channels"] / t["channels"]),
+                      sigmoid(logits["dual_use"] / t["dual_use"]))
+
+
+def _calibrate(logits: dict[str, np.ndarray], gold: Any, space: LabelSpace
+               ) -> tuple[dict[str, float], Thresholds]:
+    m = {k: v > 0 for k, v in gold.mask.items()}
+    temps = {
+        "sectors": fit_temperature(logits["sectors"][m["sectors"]], gold.sectors[m["sectors"]]),
+        "risk": fit_temperature(logits["risk"][m["risk"]], gold.risk[m["risk"]],
+                                multiclass=True),
+        "channels": fit_temperature(logits["channels"][m["risk"]], gold.channels[m["risk"]]),
+        "dual_use": fit_temperature(logits["dual_use"][m["dual_use"]],
+                                    gold.dual_use[m["dual_use"]]),
+    }
+    s = _scores(logits, temps)
+    thr = Thresholds(
+        fit_thresholds(s.sectors[m["sectors"]], gold.sectors[m["sectors"]]),
+        fit_thresholds(s.channels[m["risk"]], gold.channels[m["risk"]]),
+        float(fit_thresholds(s.dual_use[m["dual_use"]][:, None],
+                             gold.dual_use[m["dual_use"]][:, None])[0]))
+    return temps, thr
+
+
+def _dev_score(metrics: dict[str, Any]) -> float:
+    return float(np.mean([metrics["sectors"]["micro_f1"], metrics["risk"]["macro_f1"],
+                          metrics["dual_use"]["f1"]]))
+
+
+def _by_language(scores: TaskScores, records: list[dict[str, Any]], space: LabelSpace,
+                 thr: Thresholds, names: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    out = {"all": classification_metrics(scores, space.encode(records), thr, names)}
+    for lang in ("zh", "en"):
+        idx = np.array([i for i, r in enumerate(records) if r.get("lang") == lang])
+        if idx.size:
+            out[lang] = classification_metrics(scores.subset(idx),
+                                               space.encode([records[i] for i in idx]), thr,
+                                               names)
+    return out
+
+
+def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("config", type=Path)
+    ap.add_argument("--epochs", type=int)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--limit", type=int, help="use only N training records (smoke runs)")
+    ap.add_argument("--output", type=Path)
+    args = ap.parse_args()
+    cfg = json.loads(args.config.read_text(encoding="utf-8"))
+    epochs = args.epochs if args.epochs is not None else cfg["epochs"]
+    out_dir = args.output or REPO / cfg["output"]
+    random.seed(cfg["seed"])
+    np.random.seed(cfg["seed"])
+    torch.manual_seed(cfg["seed"])
+
+    space = LabelSpace.from_schema()
+    names = {"sectors": space.sectors, "risk_levels": space.risk_levels,
+             "channels": space.channels}
+    train, dev, test = _read("train"), _read("dev"), _read("test")
+    govcn_test: list[dict[str, Any]] = []
+    if cfg.get("govcn"):
+        gov = load_govcn(REPO / "corpora" / "govcn_labels.jsonl")
+        for rec in gov:
+            own = "risk" in rec
+            if not own and _held_out(rec["id"], cfg["govcn_holdout"]):
+                govcn_test.append(rec)
+            else:
+                train.append(rec)
+    if args.limit:
+        train = train[:args.limit]
+    print(f"train {len(train)} records, dev {len(dev)}, test {len(test)}, "
+          f"gov.cn held out {len(govcn_test)}", file=sys.stderr)
+
+    # -- baseline ---------------------------------------------------------------------------
+    t0 = time.time()
+    baseline = TfidfBaseline(space, seed=cfg["seed"]).fit(train)
+    b_temps, b_thr = _calibrate(baseline.logits([r["text"] for r in dev]), space.encode(dev),
+                                space)
+    baseline_time = time.time() - t0
+
+    # -- model ------------------------------------------------------------------------------
+    settings = ClassifierSettings(encoder=cfg["encoder"], max_length=cfg["max_length"],
+                                  stride=cfg["stride"], pooling=cfg["pooling"],
+                                  prefix=cfg["prefix"], lora=cfg.get("lora"))
+    encoder, tokenizer = load_encoder(settings.encoder, args.device)
+    if settings.lora:
+        from peft import LoraConfig, get_peft_model
+
+        encoder = get_peft_model(encoder, LoraConfig(**settings.lora))
+    else:
+        encoder.requires_grad_(False)
+    model = DocumentClassifier(encoder, tokenizer, space, settings).to(args.device)
+    y = space.encode(train)
+    pos = {t: np.clip((len(train) - getattr(y, t).sum(0)) / np.maximum(getattr(y, t).sum(0), 1),
+                      1, cfg["max_pos_weight"]) for t in ("sectors", "channels")}
+    risk_counts = np.bincount(y.risk[y.mask["risk"] > 0], minlength=len(space.risk_levels))
+    risk_w = torch.tensor(risk_counts.sum() / np.maximum(risk_counts, 1) / len(risk_counts),
+                          dtype=torch.float32)
+    bce = {t: torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos[t], dtype=torch.float32),
+                                         reduction="none") for t in pos}
+    opt = torch.optim.AdamW([
+        {"params": [p for p in model.encoder.parameters() if p.requires_grad],
+         "lr": cfg["lr_encoder"]},
+        {"params": model.heads.parameters(), "lr": cfg["lr_heads"]}], weight_decay=0.01)
+    dev_gold = space.encode(dev)
+    best: tuple[float, dict[str, Any], int] | None = None
+    history = []
+    order = list(range(len(train)))
+    for epoch in range(epochs):
+        model.train()
+        random.shuffle(order)
+        t1, total = time.time(), 0.0
+        for b in range(0, len(order), cfg["batch_docs"]):
+            idx = order[b:b + cfg["batch_docs"]]
+            batch = [train[i] for i in idx]
+            g = space.encode(batch)
+            lg = model.forward_texts([r["text"] for r in batch])
+            loss = torch.zeros(())
+            for t in ("sectors", "channels"):
+                mask = torch.tensor(g.mask[t if t == "sectors" else "risk"])
+                per = bce[t](lg[t], torch.tensor(getattr(g, t))).mean(1)
+                loss = loss + (per * mask).sum() / mask.sum().clamp(min=1)
+            mask = torch.tensor(g.mask["risk"])
+            if mask.sum() > 0:
+                ce = torch.nn.functional.cross_entropy(lg["risk"], torch.tensor(g.risk),
+                                                       weight=risk_w, reduction="none")
+                loss = loss + (ce * mask).sum() / mask.sum()
+            mask = torch.tensor(g.mask["dual_use"])
+            if mask.sum() > 0:
+                bd = torch.nn.functional.binary_cross_entropy_with_logits(
+                    lg["dual_use"], torch.tensor(g.dual_use), reduction="none")
+                loss = loss + (bd * mask).sum() / mask.sum()
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            total += float(loss.detach())
+        dev_logits = model.logits([r["text"] for r in dev])
+        temps, thr = _calibrate(dev_logits, dev_gold, space)
+        dev_metrics = classification_metrics(_scores(dev_logits, temps), dev_gold, thr, names)
+        score = _dev_score(dev_metrics)
+        history.append({"epoch": epoch + 1, "loss": round(total, 3), "dev_score": round(score, 4),
+                        "seconds": round(time.time() - t1, 1)})
+        print(json.dumps(history[-1]), file=sys.stderr, flush=True)
+        if best is None or score > best[0]:
+            trainable = {k: v.detach().clone() for k, v in model.state_dict().items()
+                         if "lora_" in k or k.startswith("heads.")}
+            best = (score, trainable, epoch + 1)
+        elif epoch + 1 - best[2] > cfg["patience"]:
+            break
+    assert best is not None
+    model.load_state_dict(best[1], strict=False)
+    dev_logits = model.logits([r["text"] for r in dev])
+    temps, thr = _calibrate(dev_logits, dev_gold, space)
+    model.settings.temperatures = temps
+    model.thresholds = thr
+
+    # -- final figures ----------------------------------------------------------------------
+    texts = [r["text"] for r in test]
+    metrics: dict[str, Any] = {
+        "config": cfg, "history": history, "best_epoch": best[2],
+        "train_records": len(train), "baseline_fit_seconds": round(baseline_time, 1),
+        "test": {"model": _by_language(model.predict(texts), test, space, thr, names),
+                 "baseline": _by_language(baseline.predict(texts, b_temps), test, space, b_thr,
+                                          names)},
+    }
+    if govcn_test:
+        gt = [r["text"] for r in govcn_test]
+        metrics["govcn_heldout"] = {
+            "records": len(govcn_test),
+            "model": classification_metrics(model.predict(gt), space.encode(govcn_test), thr,
+                                             names)["sectors"]["micro_f1"],
+            "baseline": classification_metrics(baseline.predict(gt, b_temps),
+                                               space.encode(govcn_test), b_thr,
+                                               names)["sectors"]["micro_f1"],
+        }
+    run_dir = out_dir.with_name(out_dir.name + ".run")
+    model.save(run_dir)
+    (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    from package_model import package  # the model folder and its card (same folder as this)
+
+    package(run_dir, out_dir)
+    print(json.dumps({k: metrics[k] for k in ("best_epoch", "history")}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
