@@ -32,12 +32,13 @@ def _kappa(x: Sequence[Any], y: Sequence[Any]) -> float | None:
 
 
 def _targets(rec: dict[str, Any]) -> list[Target]:
-    out = []
-    for t in rec.get("targets", []):
-        d = {"comparator": "exact", **t}
-        d.setdefault("text", "")
-        out.append(Target.from_dict(d))
-    return out
+    """Targets for matching: only value, value_high, comparator and unit count, so a second
+    annotator's targets need no spans."""
+    return [Target(text=t.get("text") or t.get("quote") or "", start=int(t.get("start", 0)),
+                   end=int(t.get("end", 1)), value=float(t["value"]),
+                   value_high=None if t.get("value_high") is None else float(t["value_high"]),
+                   unit=t["unit"], comparator=t.get("comparator") or "exact")
+            for t in rec.get("targets", [])]
 
 
 def agreement(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]]

@@ -1,7 +1,7 @@
 """Check the labelled corpus files: shapes, label ids, spans, values and dates.
 
 ``policynlp corpus validate PATH`` runs :func:`validate_path` on a file or on every ``.jsonl``
-under a folder. Four kinds of file live under ``corpora/``, told apart by their records' keys:
+under a folder. Five kinds of file live under ``corpora/``, told apart by their records' keys:
 
 * full labelled records (``text`` and ``sectors``; SPEC section 3) — the JSON Schema, label
   ids, every span inside the text and equal to it, every target value readable from its span,
@@ -10,7 +10,8 @@ under a folder. Four kinds of file live under ``corpora/``, told apart by their 
   target extractor: spans, values and dates as above;
 * offset labels on shared texts (``segments``) — e.g. the Government Work Report targets;
   spans are checked against the shared text when ``../shared/data`` is present;
-* gov.cn labels (``url``) — label ids and label sources.
+* gov.cn labels (``url``) — label ids and label sources;
+* a second annotator's labels (``id``, ``sectors``, ``risk``, no text) — label ids and dates.
 
 Example:
     >>> rec = {"id": "x", "text": "培育200个集群", "targets": [{"text": "培育200个集群",
@@ -127,6 +128,8 @@ def _kind(rec: dict[str, Any]) -> str:
         return "labelled"
     if "text" in rec and "targets" in rec:
         return "targets"
+    if "id" in rec and "sectors" in rec and "risk" in rec:
+        return "labels"
     return "unknown"
 
 
@@ -158,9 +161,11 @@ def validate_record(rec: Any, path: str, line: int,
                 problems.append(f"segment {seg['start']}-{seg['end']} is outside the text")
     elif kind == "govcn":
         problems += _govcn_problems(rec)
+    elif kind == "labels":  # a second annotator's labels, keyed by id (no text)
+        problems += _second_pass_problems(rec)
     else:
-        problems.append("unknown record kind: expected text+sectors, text+targets, segments "
-                        "or url")
+        problems.append("unknown record kind: expected text+sectors, text+targets, segments, "
+                        "url or id+sectors+risk")
     return [Problem(path, line, str(rid) if rid is not None else None, m) for m in problems]
 
 
@@ -178,6 +183,23 @@ def _govcn_problems(rec: dict[str, Any]) -> list[str]:
         out.append(f"risk: unknown level {risk!r}")
     if "dual_use" in rec and rec["dual_use"] not in (True, False, None):
         out.append(f"dual_use: must be true, false or null, not {rec['dual_use']!r}")
+    return out
+
+
+def _second_pass_problems(rec: dict[str, Any]) -> list[str]:
+    from policynlp.schema import load_schema
+
+    schema = load_schema()
+    out = [f"unknown sector label {s!r}" for s in rec.get("sectors", [])
+           if s not in schema.sector_ids]
+    risk = rec.get("risk") or {}
+    if risk.get("level") not in schema.risk_level_ids:
+        out.append(f"risk: unknown level {risk.get('level')!r}")
+    out += [f"unknown risk channel {c!r}" for c in risk.get("channels", [])
+            if c not in schema.risk_channel_ids]
+    for i, t in enumerate(rec.get("targets", [])):
+        if not _date_ok(t.get("deadline")):
+            out.append(f"targets[{i}]: deadline {t.get('deadline')!r} is not a real ISO date")
     return out
 
 
