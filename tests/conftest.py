@@ -48,3 +48,11 @@ def govcn_csv() -> Path:
     if not path.is_file():
         pytest.skip(f"shared data not found at {path} (clone the project beside shared/)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _rules_only_by_default(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run the rule-based pipeline unless marked ``default_model``: loading the shipped
+    classifier (base conversion, encoder on CPU) belongs to the tests that are about it."""
+    if "default_model" not in request.keywords:
+        monkeypatch.setenv("POLICYNLP_MODEL", "none")

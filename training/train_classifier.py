@@ -149,10 +149,16 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     pos = {t: np.clip((len(train) - getattr(y, t).sum(0)) / np.maximum(getattr(y, t).sum(0), 1),
                       1, cfg["max_pos_weight"]) for t in ("sectors", "channels")}
     risk_counts = np.bincount(y.risk[y.mask["risk"] > 0], minlength=len(space.risk_levels))
+    dev_t = torch.device(args.device)
     risk_w = torch.tensor(risk_counts.sum() / np.maximum(risk_counts, 1) / len(risk_counts),
-                          dtype=torch.float32)
-    bce = {t: torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(pos[t], dtype=torch.float32),
-                                         reduction="none") for t in pos}
+                          dtype=torch.float32, device=dev_t)
+    bce = {t: torch.nn.BCEWithLogitsLoss(
+        pos_weight=torch.tensor(pos[t], dtype=torch.float32, device=dev_t), reduction="none")
+        for t in pos}
+
+    def tensor(x: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(x, device=dev_t)
+
     opt = torch.optim.AdamW([
         {"params": [p for p in model.encoder.parameters() if p.requires_grad],
          "lr": cfg["lr_encoder"]},
@@ -170,20 +176,20 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
             batch = [train[i] for i in idx]
             g = space.encode(batch)
             lg = model.forward_texts([r["text"] for r in batch])
-            loss = torch.zeros(())
+            loss = torch.zeros((), device=dev_t)
             for t in ("sectors", "channels"):
-                mask = torch.tensor(g.mask[t if t == "sectors" else "risk"])
-                per = bce[t](lg[t], torch.tensor(getattr(g, t))).mean(1)
+                mask = tensor(g.mask[t if t == "sectors" else "risk"])
+                per = bce[t](lg[t], tensor(getattr(g, t))).mean(1)
                 loss = loss + (per * mask).sum() / mask.sum().clamp(min=1)
-            mask = torch.tensor(g.mask["risk"])
+            mask = tensor(g.mask["risk"])
             if mask.sum() > 0:
-                ce = torch.nn.functional.cross_entropy(lg["risk"], torch.tensor(g.risk),
+                ce = torch.nn.functional.cross_entropy(lg["risk"], tensor(g.risk),
                                                        weight=risk_w, reduction="none")
                 loss = loss + (ce * mask).sum() / mask.sum()
-            mask = torch.tensor(g.mask["dual_use"])
+            mask = tensor(g.mask["dual_use"])
             if mask.sum() > 0:
                 bd = torch.nn.functional.binary_cross_entropy_with_logits(
-                    lg["dual_use"], torch.tensor(g.dual_use), reduction="none")
+                    lg["dual_use"], tensor(g.dual_use), reduction="none")
                 loss = loss + (bd * mask).sum() / mask.sum()
             opt.zero_grad()
             loss.backward()

@@ -41,9 +41,12 @@ class ModelConfig:
 def default_model_path() -> Path | None:
     """The default model folder: ``$POLICYNLP_MODEL``, else the repository's shipped model.
 
-    Returns ``None`` when neither exists (then only the rule-based components run).
+    Returns ``None`` when neither exists, or when ``$POLICYNLP_MODEL`` is ``none``: then only
+    the rule-based components run.
     """
     env = os.environ.get(MODEL_ENV)
+    if env and env.lower() == "none":
+        return None
     if env:
         return Path(env)
     shipped = Path(__file__).resolve().parents[3] / "models" / DEFAULT_MODEL_NAME
