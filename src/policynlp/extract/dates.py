@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from policynlp.data import KeyDate
-from policynlp.extract.numbers import parse_chinese_numeral, to_halfwidth_digits
+from policynlp.extract.numbers import _EN_WORD_VALUES, parse_chinese_numeral, to_halfwidth_digits
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -155,7 +155,7 @@ def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
         out.append(Deadline(m.group(0), m.start(), m.end(), date))
     for m in _EN_RUN.finditer(text):
         raw = m.group("n").lower()
-        n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+        n = int(raw) if raw.isdigit() else _EN_WORD_VALUES[raw]
         out.append(Deadline(m.group(0), m.start(), m.end(), last_day(_int(m.group("y")) + n - 1)))
     for m in _EN_BETWEEN.finditer(text):
         until = _iso(m.group("y"), str(_month(m.group("m"))), m.group("d"))
@@ -179,7 +179,7 @@ def find_deadlines(text: str, doc_year: int | None = None) -> list[Deadline]:
             out.append(Deadline(m.group(0), m.start(), m.end(), last_day(doc_year + n - 1)))
         for m in _EN_SPAN.finditer(text):
             raw = m.group("n").lower()
-            n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+            n = int(raw) if raw.isdigit() else _EN_WORD_VALUES[raw]
             out.append(Deadline(m.group(0), m.start(), m.end(), last_day(doc_year + n - 1)))
         for m in _ZH_CENTURY.finditer(text):
             century = doc_year // 100 * 100
@@ -224,8 +224,6 @@ _EN_EXPIRES = re.compile(
 _EN_VALIDITY = re.compile(
     r"valid for (?:a period of )?(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"\s+(?P<u>years?|months?)", re.IGNORECASE)
-_EN_NUMBERS = {w: i for i, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
 def _iso(y: str, m: str, d: str) -> str | None:
@@ -277,7 +275,7 @@ def find_key_dates(text: str, doc_date: str | None = None) -> list[KeyDate]:
         out.append(KeyDate("expires", m.group(0), m.start(), m.end(), date=date))
     for m in _EN_VALIDITY.finditer(text):
         raw = m.group("n").lower()
-        n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+        n = int(raw) if raw.isdigit() else _EN_WORD_VALUES[raw]
         unit = "Y" if m.group("u").lower().startswith("year") else "M"
         out.append(KeyDate("validity", m.group(0), m.start(), m.end(), duration=f"P{n}{unit}"))
     out.sort(key=lambda k: k.start)

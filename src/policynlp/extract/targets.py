@@ -35,7 +35,7 @@ from policynlp.extract.cues import (
     comparator_before,
     direction,
 )
-from policynlp.extract.dates import Deadline, find_deadlines, find_key_dates
+from policynlp.extract.dates import Deadline, _int, find_deadlines, find_key_dates
 from policynlp.extract.numbers import NumberMatch, find_numbers, to_halfwidth_digits
 from policynlp.extract.sentence_model import SentenceJudge, default_classifier
 from policynlp.extract.units import (
@@ -583,13 +583,6 @@ _BASELINE_VALUE = re.compile(r"(?:比|较|同)[^，。；]{0,16}的\s?$")
 _ZH_CONDITIONAL = re.compile(r"只要|如果|假如|一旦|倘若")
 
 
-def _year_value(s: str) -> int:
-    from policynlp.extract.numbers import parse_chinese_numeral
-
-    s = to_halfwidth_digits(s)
-    return int(s) if s.isdigit() else int(parse_chinese_numeral(s) or 0)
-
-
 def _not_a_commitment(text: str, sent: _Sentence, q: _Quantity, clause_start: int,
                       doc_year: int | None = None) -> bool:
     """Numbers that sit inside a target's wording without being one (Chinese).
@@ -610,7 +603,7 @@ def _not_a_commitment(text: str, sent: _Sentence, q: _Quantity, clause_start: in
         return True  # 建设一批, 设立一个: indefinite, not a number to meet
     if q.unit is not None and q.unit.text == "岁" and not re.search(r"寿命|退休|提高|延长", before):
         return True  # 3岁以下婴幼儿: an age that defines a group
-    years = [_year_value(y) for y in _CLAUSE_YEAR.findall(before)]
+    years = [_int(y) for y in _CLAUSE_YEAR.findall(before)]
     if years and doc_year is not None and max(years) < doc_year:
         return True  # 从2003年到2006年年均超收2040亿元, 一九八二年预计达到: the past
     if q.unit is not None and q.unit.text == "年":
@@ -645,7 +638,7 @@ def _opens_on_the_past(sentence: str, doc_year: int | None) -> bool:
     if not m:
         return False
     if m.group("y"):
-        return doc_year is not None and _year_value(m.group("y")) < doc_year
+        return doc_year is not None and _int(m.group("y")) < doc_year
     return True
 
 
