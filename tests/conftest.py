@@ -56,3 +56,32 @@ def _rules_only_by_default(request: pytest.FixtureRequest, monkeypatch: pytest.M
     classifier (base conversion, encoder on CPU) belongs to the tests that are about it."""
     if "default_model" not in request.keywords:
         monkeypatch.setenv("POLICYNLP_MODEL", "none")
+
+
+# Words of the toy records in the tests; anything else is [UNK] to the tiny encoder.
+TINY_VOCAB = """新能源汽车产业发展规划 汽车 电池 充电 semiconductor export controls on chips and
+lithography 以旧换新 补贴 消费 foundry subsidies domestic substitution of the a b c d e f g h i
+汽车产业规划 MIIT released measures for SMEs 半导体 出口管制 措施 policy plan"""
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised 2-layer BERT and a word-level fast tokenizer, saved locally."""
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    words = sorted(set(TINY_VOCAB.split()))
+    vocab = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", *words])}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="[PAD]", unk_token="[UNK]",
+                            cls_token="[CLS]", sep_token="[SEP]").save_pretrained(folder)
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
+                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
+    BertModel(cfg, add_pooling_layer=False).save_pretrained(folder, safe_serialization=True)
+    return folder

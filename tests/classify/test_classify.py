@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from policynlp.classify.baseline import TfidfBaseline
-from policynlp.classify.calibration import fit_temperature, fit_thresholds, sigmoid
+from policynlp.classify.calibration import fit_platt, fit_temperature, fit_thresholds, sigmoid
 from policynlp.classify.labels import LabelSpace
 from policynlp.classify.model import ClassifierSettings, DocumentClassifier
 from policynlp.classify.scores import TaskScores, Thresholds
@@ -27,28 +27,6 @@ RECORDS = [
         ("chips foundry subsidies and domestic substitution of chips", "semiconductors", "high",
          ["localization"], True),
     ] * 3)]
-
-
-@pytest.fixture(scope="module")
-def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A randomly initialised 2-layer BERT and a word-level fast tokenizer, saved locally."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors
-    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
-
-    words = sorted({w for r in RECORDS for w in r["text"].split()})
-    vocab = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", *words])}
-    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
-    folder = tmp_path_factory.mktemp("tiny-bert")
-    PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="[PAD]", unk_token="[UNK]",
-                            cls_token="[CLS]", sep_token="[SEP]").save_pretrained(folder)
-    torch.manual_seed(0)
-    cfg = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
-                     num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
-    BertModel(cfg, add_pooling_layer=False).save_pretrained(folder, safe_serialization=True)
-    return folder
 
 
 def _model(folder: Path, **settings: object) -> DocumentClassifier:
@@ -92,6 +70,42 @@ def test_training_step_lowers_the_loss_and_save_load_round_trips(tiny_encoder_di
     np.testing.assert_allclose(a.risk, b.risk, rtol=1e-5, atol=1e-6)
 
 
+def test_partial_unfreezing_trains_on_cached_states_that_match_the_full_pass(
+        tiny_encoder_dir: Path, tmp_path: Path) -> None:
+    model = _model(tiny_encoder_dir, unfreeze_top=1, dropout=0.0)
+    model.encoder.requires_grad_(False)
+    model._layers()[model.split_at():].requires_grad_(True)
+    texts = [r["text"] for r in RECORDS[:4]]
+    wins = model.windows(texts)
+    states = model.lower_states([w for _, w in wins])
+    assert model.split_at() == 1 and len(states) == len(wins)
+    model.eval()
+    with torch.no_grad():
+        full = model.forward_texts(texts)
+        cached = model.forward_states(states, [d for d, _ in wins], len(texts))
+    for head in full:
+        torch.testing.assert_close(full[head], cached[head], rtol=1e-4, atol=1e-5)
+    before = {k: v.clone() for k, v in model.encoder.state_dict().items()}
+    model.train()
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-2)
+    lg = model.forward_states(states, [d for d, _ in wins], len(texts))
+    lg["risk"].sum().backward()
+    opt.step()
+    after = model.encoder.state_dict()
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert changed and all(".layer.1." in f".{k}" for k in changed)  # only the top layer moved
+    model.save(tmp_path / "m")
+    again = DocumentClassifier.load(tmp_path / "m")
+    np.testing.assert_allclose(model.predict(texts).risk, again.predict(texts).risk, rtol=1e-5,
+                               atol=1e-6)
+    from safetensors import safe_open
+
+    again.save(tmp_path / "m2")  # packaging re-saves a loaded model: the same layers only
+    keys = [set(safe_open(str(tmp_path / m / "encoder.safetensors"), "pt").keys())
+            for m in ("m", "m2")]
+    assert keys[0] == keys[1] and all(".layer.1." in f".{k}" for k in keys[0])
+
+
 def test_bring_your_own_encoder_runs_in_analyze(tiny_encoder_dir: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
@@ -133,6 +147,34 @@ def test_temperature_and_thresholds() -> None:
                          np.array([[1, 1], [1, 1], [0, 0]]))
     assert thr[0] == pytest.approx(0.3) or thr[0] == pytest.approx(0.2)
     assert thr[1] == pytest.approx(0.5)  # 0.5 separates as well as 0.8: the default is kept
+
+
+def test_platt_scaling_removes_a_shift_that_temperature_cannot() -> None:
+    rng = np.random.default_rng(1)
+    gold = rng.integers(0, 2, 600)
+    logits = (gold * 2 - 1) * 2.0 + rng.normal(0, 1.5, 600) + 3.0  # shifted up by re-weighting
+    t, b = fit_platt(logits, gold)
+    assert b < -1.0
+    temp = fit_temperature(logits, gold)
+    assert expected_calibration_error(sigmoid(logits / t + b), gold) < \
+        expected_calibration_error(sigmoid(logits / temp), gold)
+    assert fit_platt(np.array([1.0, 2.0]), np.array([1, 1]))[1] == 0.0  # one class: no bias
+
+
+def test_thresholds_of_rare_labels_are_shared() -> None:
+    prob = np.array([[0.9, 0.15], [0.8, 0.1], [0.4, 0.6], [0.3, 0.2], [0.2, 0.7]])
+    gold = np.array([[1, 1], [1, 0], [1, 0], [0, 0], [0, 0]])
+    own = fit_thresholds(prob, gold)
+    shared = fit_thresholds(prob, gold, min_support=2)
+    assert own[1] == pytest.approx(0.15)      # fitted on its single positive
+    assert shared[1] == pytest.approx(0.4)    # the micro-F1 threshold over all cells
+    assert shared[0] == own[0]                # enough positives: its own threshold
+
+
+def test_every_document_gets_at_least_one_sector() -> None:
+    s = TaskScores(sectors=np.array([[0.2, 0.3], [0.9, 0.1]]), risk=np.full((2, 3), 1 / 3),
+                   channels=np.zeros((2, 7)), dual_use=np.zeros(2))
+    assert s.decide(Thresholds.default(2, 7)).sectors.tolist() == [[0, 1], [1, 0]]
 
 
 def test_metrics_against_hand_computed_values() -> None:

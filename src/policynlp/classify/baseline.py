@@ -45,7 +45,9 @@ class TfidfBaseline:
         return LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced",
                                   random_state=self.seed)
 
-    def fit(self, records: Sequence[dict[str, Any]]) -> TfidfBaseline:
+    def fit(self, records: Sequence[dict[str, Any]],
+            sample_weight: np.ndarray | None = None) -> TfidfBaseline:
+        """Fit every task on the records that carry its labels (``sample_weight`` per record)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2,
@@ -53,20 +55,21 @@ class TfidfBaseline:
                                           dtype=np.float32)
         x = self.vectorizer.fit_transform([r["text"] for r in records])
         y = self.space.encode(records)
+        w = np.ones(len(records)) if sample_weight is None else np.asarray(sample_weight, float)
         for task, matrix in (("sectors", y.sectors), ("channels", y.channels)):
             rows = np.flatnonzero(y.mask[task])
-            self.models[task] = [self._fit_binary(x[rows], matrix[rows, j])
+            self.models[task] = [self._fit_binary(x[rows], matrix[rows, j], w[rows])
                                  for j in range(matrix.shape[1])]
         rows = np.flatnonzero(y.mask["risk"])
-        self.models["risk"] = [self._lr().fit(x[rows], y.risk[rows])]
+        self.models["risk"] = [self._lr().fit(x[rows], y.risk[rows], sample_weight=w[rows])]
         rows = np.flatnonzero(y.mask["dual_use"])
-        self.models["dual_use"] = [self._fit_binary(x[rows], y.dual_use[rows])]
+        self.models["dual_use"] = [self._fit_binary(x[rows], y.dual_use[rows], w[rows])]
         return self
 
-    def _fit_binary(self, x: Any, y: np.ndarray) -> Any:
-        if y.min() == y.max():  # a label never (or always) seen: a constant prior
+    def _fit_binary(self, x: Any, y: np.ndarray, w: np.ndarray) -> Any:
+        if y.size == 0 or y.min() == y.max():  # a label never (or always) seen: a prior
             return float(y[0]) if y.size else 0.0
-        return self._lr().fit(x, y.astype(int))
+        return self._lr().fit(x, y.astype(int), sample_weight=w)
 
     @staticmethod
     def _decision(model: Any, x: Any) -> np.ndarray:

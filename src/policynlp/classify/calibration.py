@@ -2,7 +2,9 @@
 
 Temperature scaling divides a head's logits by one number T chosen to minimise the negative
 log-likelihood on dev (a 1-D search; it keeps the ranking and fixes over- or under-confidence).
-Thresholds are chosen per label to maximise dev F1, falling back to 0.5 for labels dev lacks.
+Platt scaling (``sigmoid(logit / T + b)``) adds a bias for binary heads whose logits are shifted
+as a whole, as class re-weighting in training shifts them. Thresholds are chosen per label to
+maximise dev F1; labels with few dev positives share one threshold fitted on all of them.
 
 Example:
     >>> logits = np.array([4.0, 3.0, -3.0, -4.0, 2.0, -2.0])
@@ -48,27 +50,63 @@ def fit_temperature(logits: np.ndarray, gold: np.ndarray, *, multiclass: bool = 
     return best_t
 
 
+def fit_platt(logits: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
+    """Temperature and bias ``(T, b)`` of ``sigmoid(logit / T + b)`` minimising dev NLL.
+
+    A one-feature logistic regression (scikit-learn) on the logits; falls back to temperature
+    scaling alone when the fit is degenerate (one class only, or a non-positive slope).
+
+    Example:
+        >>> logits = np.array([5.0, 4.5, 4.0, 3.5, 3.0, 2.0, 1.5, 1.0])  # shifted upwards
+        >>> t, b = fit_platt(logits, np.array([1, 1, 0, 1, 0, 1, 0, 0]))
+        >>> bool(t > 0 and b < 0)
+        True
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = np.asarray(logits, float).ravel(), np.asarray(gold).ravel().astype(int)
+    if x.size == 0 or y.min() == y.max():
+        return fit_temperature(x, y), 0.0
+    lr = LogisticRegression(C=1e4, max_iter=1000).fit(x[:, None], y)
+    slope = float(lr.coef_[0, 0])
+    if slope <= 1e-3:
+        return fit_temperature(x, y), 0.0
+    return 1.0 / slope, float(lr.intercept_[0])
+
+
+def _best_threshold(prob: np.ndarray, gold: np.ndarray, default: float, floor: float) -> float:
+    cands = np.unique(np.concatenate([prob, [default]]))
+    best_f, best_t = -1.0, default
+    for t in cands[cands >= floor]:
+        pred = prob >= t
+        tp = float((pred & (gold > 0)).sum())
+        f = 2 * tp / max(1.0, pred.sum() + gold.sum())
+        if f > best_f or (f == best_f and abs(t - default) < abs(best_t - default)):
+            best_f, best_t = f, float(t)
+    return best_t
+
+
 def fit_thresholds(prob: np.ndarray, gold: np.ndarray, *, default: float = 0.5,
-                   floor: float = 0.05) -> np.ndarray:
-    """Per-column thresholds that maximise dev F1 (``default`` where dev has no positive)."""
+                   floor: float = 0.05, min_support: int = 1) -> np.ndarray:
+    """Per-column thresholds that maximise dev F1.
+
+    Columns with fewer than ``min_support`` dev positives take one shared threshold that
+    maximises micro-F1 over all columns (a per-label threshold fitted on two or three examples
+    mostly fits noise); ``default`` where dev has no positive at all.
+    """
     prob, gold = np.atleast_2d(np.asarray(prob, float)), np.atleast_2d(np.asarray(gold))
     if prob.shape[0] == 1 and prob.shape[1] != gold.shape[1]:
         prob, gold = prob.T, gold.T
+    shared = _best_threshold(prob.ravel(), gold.ravel(), default, floor) \
+        if gold.sum() > 0 else default
     out = np.full(prob.shape[1], default)
     for j in range(prob.shape[1]):
         g = gold[:, j]
         if g.sum() == 0:
             continue
-        cands = np.unique(np.concatenate([prob[:, j], [default]]))
-        best_f, best_t = -1.0, default
-        for t in cands[cands >= floor]:
-            pred = prob[:, j] >= t
-            tp = float((pred & (g > 0)).sum())
-            f = 2 * tp / max(1.0, pred.sum() + g.sum())
-            if f > best_f or (f == best_f and abs(t - default) < abs(best_t - default)):
-                best_f, best_t = f, float(t)
-        out[j] = best_t
+        out[j] = _best_threshold(prob[:, j], g, default, floor) if g.sum() >= min_support \
+            else shared
     return out
 
 
-__all__ = ["fit_temperature", "fit_thresholds", "sigmoid", "softmax"]
+__all__ = ["fit_platt", "fit_temperature", "fit_thresholds", "sigmoid", "softmax"]

@@ -19,11 +19,39 @@ from typing import Any
 
 import numpy as np
 
+from policynlp.classify.labels import LabelSpace
 from policynlp.classify.model import EMBEDDED_BASE, DocumentClassifier
+from policynlp.classify.scores import Decisions, TaskScores
 from policynlp.data import Analysis, Document, DualUse, LabelScore, Risk, Span
 
 #: Evidence sentences returned per document and head.
 EVIDENCE_SENTENCES = 2
+
+
+def fill_classification(a: Analysis, space: LabelSpace, scores: TaskScores,
+                        decided: Decisions, row: int,
+                        tasks: Sequence[str] = ("sectors", "risk", "dual_use")) -> None:
+    """Write row ``row`` of ``scores``/``decided`` into the fields of ``a`` named by ``tasks``.
+
+    ``sectors`` lists the labels decided on, best first, and ``sector_scores`` every label;
+    risk gets its level, the three level scores and the decided channels; dual use its
+    decision and score. Shared by the pipeline component and the scoring engine.
+    """
+    if "sectors" in tasks:
+        a.sector_scores = {s: float(scores.sectors[row, j]) for j, s in enumerate(space.sectors)}
+        a.sectors = [LabelScore(space.sectors[j], float(scores.sectors[row, j]))
+                     for j in np.argsort(-scores.sectors[row]) if decided.sectors[row, j]]
+    if "risk" in tasks:
+        level = space.risk_levels[int(scores.risk[row].argmax())]
+        a.risk = Risk(level=level,  # type: ignore[arg-type]
+                      scores={lv: float(scores.risk[row, k])
+                              for k, lv in enumerate(space.risk_levels)},
+                      channels=[LabelScore(space.channels[j], float(scores.channels[row, j]))
+                                for j in np.argsort(-scores.channels[row])
+                                if decided.channels[row, j]])
+    if "dual_use" in tasks:
+        a.dual_use = DualUse(relevant=bool(decided.dual_use[row]),
+                             score=float(scores.dual_use[row]))
 
 
 class ClassifierComponent:
@@ -40,22 +68,10 @@ class ClassifierComponent:
     def process(self, docs: Sequence[Document], analyses: Sequence[Analysis]) -> None:
         space, thr = self.model.space, self.model.thresholds
         scores = self.model.predict([d.text for d in docs], self.batch_size)
+        decided = scores.decide(thr)
         for i, (doc, a) in enumerate(zip(docs, analyses, strict=True)):
-            a.sector_scores = {s: float(scores.sectors[i, j]) for j, s in enumerate(space.sectors)}
-            picked = [j for j in np.argsort(-scores.sectors[i]) if
-                      scores.sectors[i, j] >= thr.sectors[j]]
-            a.sectors = [LabelScore(space.sectors[j], float(scores.sectors[i, j]))
-                         for j in picked]
-            level = space.risk_levels[int(scores.risk[i].argmax())]
-            channels = [LabelScore(space.channels[j], float(scores.channels[i, j]))
-                        for j in np.argsort(-scores.channels[i])
-                        if scores.channels[i, j] >= thr.channels[j]]
-            a.risk = Risk(level=level,  # type: ignore[arg-type]
-                          scores={lv: float(scores.risk[i, k])
-                                  for k, lv in enumerate(space.risk_levels)},
-                          channels=channels)
-            relevant = bool(scores.dual_use[i] >= thr.dual_use)
-            a.dual_use = DualUse(relevant=relevant, score=float(scores.dual_use[i]))
+            fill_classification(a, space, scores, decided, i)
+            relevant, level = bool(a.dual_use.relevant), str(a.risk.level)
             if self.evidence and (relevant or level != "low"):
                 self._evidence(doc, a, relevant, level)
 

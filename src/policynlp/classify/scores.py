@@ -25,8 +25,13 @@ class TaskScores:
     dual_use: np.ndarray
 
     def decide(self, thresholds: Thresholds) -> Decisions:
+        """0/1 decisions; every document gets at least its best sector (the guidelines tag
+        one to three sectors on every document)."""
+        sectors = (self.sectors >= thresholds.sectors).astype(int)
+        if sectors.size:
+            sectors[np.arange(len(sectors)), self.sectors.argmax(1)] = 1
         return Decisions(
-            sectors=(self.sectors >= thresholds.sectors).astype(int),
+            sectors=sectors,
             risk=self.risk.argmax(1),
             channels=(self.channels >= thresholds.channels).astype(int),
             dual_use=(self.dual_use >= thresholds.dual_use).astype(int),

@@ -41,9 +41,8 @@ def expected_calibration_error(prob: np.ndarray, gold: np.ndarray, bins: int = 1
     return round(float(ece), 4)
 
 
-def _multilabel(prob: np.ndarray, gold: np.ndarray, thr: np.ndarray, names: tuple[str, ...]
+def _multilabel(prob: np.ndarray, gold: np.ndarray, pred: np.ndarray, names: tuple[str, ...]
                 ) -> dict[str, Any]:
-    pred = (prob >= thr).astype(int)
     p, r, f, support = precision_recall_fscore_support(gold, pred, average=None, zero_division=0)
     present = support > 0
     return {
@@ -62,9 +61,10 @@ def classification_metrics(scores: TaskScores, gold: Targets, thresholds: Thresh
     the ordinal scale; dual-use P/R/F1 and AUROC; ECE of every probabilistic head. Only
     records labelled for a task count for it."""
     out: dict[str, Any] = {}
+    decided = scores.decide(thresholds)
     m = gold.mask["sectors"] > 0
     if m.any():
-        out["sectors"] = _multilabel(scores.sectors[m], gold.sectors[m], thresholds.sectors,
+        out["sectors"] = _multilabel(scores.sectors[m], gold.sectors[m], decided.sectors[m],
                                      names["sectors"])
     m = gold.mask["risk"] > 0
     if m.any():
@@ -79,8 +79,8 @@ def classification_metrics(scores: TaskScores, gold: Targets, thresholds: Thresh
             "mae": round(float(mean_absolute_error(g, pred)), 4),
             "ece": expected_calibration_error(top, (pred == g).astype(float)),
         }
-        out["channels"] = _multilabel(scores.channels[m], gold.channels[m], thresholds.channels,
-                                      names["channels"])
+        out["channels"] = _multilabel(scores.channels[m], gold.channels[m],
+                                      decided.channels[m], names["channels"])
     m = gold.mask["dual_use"] > 0
     if m.any():
         g = gold.dual_use[m].astype(int)
