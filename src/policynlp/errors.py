@@ -219,6 +219,13 @@ class BriefParseError(FormatError):
     default_hint = "Items must start with a numbered title line followed by 'At a glance:'."
 
 
+class ResumeError(FormatError):
+    """A job cannot be resumed from its output file."""
+
+    code = "E403"
+    default_hint = "Resume with the same input and a .jsonl output, or start a new output."
+
+
 # --- E5xx: processing --------------------------------------------------------------------
 
 
@@ -229,10 +236,19 @@ class ProcessingError(PolicyNLPError):
     default_hint = "This is a bug: please report it with the record that triggers it."
 
 
+class DeviceMemoryError(ProcessingError):
+    """A window does not fit in the device's memory even in a batch of its own."""
+
+    code = "E501"
+    default_hint = ("Lower --max-length (shorter windows) or --batch-tokens, or score on a "
+                    "device with more memory.")
+
+
 __all__ = [
     "BinaryContentError",
     "BriefParseError",
     "DeviceError",
+    "DeviceMemoryError",
     "DocumentTooLargeError",
     "EmptyTextError",
     "EncodingError",
@@ -248,6 +264,7 @@ __all__ = [
     "ModelNotFoundError",
     "PolicyNLPError",
     "ProcessingError",
+    "ResumeError",
     "SchemaError",
     "UnknownFormatError",
     "UnknownLabelError",
