@@ -143,10 +143,9 @@ def engine_scores(engine: ScoringEngine, texts: Sequence[str]) -> np.ndarray:
     for a in engine.score(texts):
         if a.error is not None:
             raise RuntimeError(f"record {a.id}: {a.error.message}")
-        rows.append([a.sector_scores[s] for s in space.sectors]
-                    + [a.risk.scores[lv] for lv in space.risk_levels]
-                    + [0.0] * len(space.channels)  # channels are reported only when decided
-                    + [a.dual_use.score or 0.0])
+        rows.append([a.sector_scores[s] for s in space.sectors]  # channels are reported
+                    + [a.risk.scores[lv] for lv in space.risk_levels]  # only when decided,
+                    + [a.dual_use.score or 0.0])  # so they are not compared
     return np.asarray(rows)
 
 
@@ -248,7 +247,7 @@ def mfu_rows(model: DocumentClassifier, device: torch.device, args: argparse.Nam
                                                large_shaped_model(model))):
         m = m.to(device).eval()
         seq = 512
-        n = max(1, args.batch_tokens // seq)
+        n = max(1, (args.batch_tokens or 32768) // seq)
         ids = torch.randint(5, 1000, (n, seq), device=device)
         mask = torch.ones_like(ids)
         for compiled in (False, True):
@@ -304,7 +303,8 @@ def main() -> int:
     ap.add_argument("--long", type=int, default=3, help="Government Work Reports")
     ap.add_argument("--medium", type=int, default=120, help="corpus briefs")
     ap.add_argument("--short", type=int, default=300, help="gov.cn listing titles")
-    ap.add_argument("--batch-tokens", type=int, default=16384)
+    ap.add_argument("--batch-tokens", type=int, help="engine token budget (default: the "
+                    "engine's, 2048 on CPU and 32768 on GPU)")
     ap.add_argument("--gpu", action="store_true", help="run on CUDA with the GPU variants + MFU")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args()

@@ -11,7 +11,7 @@ snippets and topic-mapped labels differ from the briefs). The encoder is fine-tu
 frozen lower layers' states are computed once and cached, so an epoch only runs the top layers),
 else frozen; losses are masked per task, sector and channel labels are weighted by their rarity
 (capped), risk classes by inverse frequency. Early stopping keeps the epoch with the best dev
-score (mean of sector micro-F1, risk macro-F1, channel micro-F1 and dual-use F1). Platt
+score (mean of sector micro-F1, risk macro-F1 and dual-use F1). Platt
 scaling (temperature and bias; temperature only for risk) and thresholds are fitted on dev; the
 test split is scored once at the end, for the model and the baseline, per language. It writes
 the raw run to ``OUTPUT.run/`` and the packaged model folder (config.json, classifier/,
@@ -79,7 +79,7 @@ def _calibrate(logits: dict[str, np.ndarray], gold: Any, min_support: int
 
 def _dev_score(metrics: dict[str, Any]) -> float:
     return float(np.mean([metrics["sectors"]["micro_f1"], metrics["risk"]["macro_f1"],
-                          metrics["channels"]["micro_f1"], metrics["dual_use"]["f1"]]))
+                          metrics["dual_use"]["f1"]]))
 
 
 def _by_language(scores: TaskScores, records: list[dict[str, Any]], space: LabelSpace,

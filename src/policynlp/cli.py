@@ -125,7 +125,7 @@ def score(
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl (resumable) or .parquet.")],
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
     device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
-    batch_tokens: Annotated[int, typer.Option(help="Most padded tokens in one forward pass.")] = 16384,
+    batch_tokens: Annotated[int | None, typer.Option(help="Most padded tokens in one forward pass (default: 2048 on CPU, 32768 on GPU).")] = None,
     max_length: Annotated[int | None, typer.Option(help="Tokens per window (default: the model's).")] = None,
     stride: Annotated[int | None, typer.Option(help="Tokens between window starts (default: the model's).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue a killed job from where its output stops.")] = False,

@@ -45,6 +45,11 @@ def test_token_batches_cover_every_item_once_within_the_budget(seed: int) -> Non
         assert padding_efficiency(lengths, batches) > 0.5
 
 
+def test_a_headline_does_not_ride_with_full_windows() -> None:
+    assert pack_by_tokens([512, 512, 30, 500, 20], batch_tokens=4096) == [[0, 1, 3], [2, 4]]
+    assert pack_by_tokens([512, 30], batch_tokens=4096, fill=0.0) == [[0, 1]]
+
+
 def test_an_item_over_the_budget_gets_a_batch_of_its_own() -> None:
     assert pack_by_tokens([500, 10, 10], batch_tokens=100) == [[0], [1, 2]]
     with pytest.raises(ValueError):

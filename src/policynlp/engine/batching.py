@@ -21,18 +21,22 @@ from dataclasses import dataclass
 import torch
 
 
-def pack_by_tokens(lengths: Sequence[int], batch_tokens: int, *, max_batch: int = 1024
-                   ) -> list[list[int]]:
+def pack_by_tokens(lengths: Sequence[int], batch_tokens: int, *, max_batch: int = 1024,
+                   fill: float = 0.8, slack: int = 16) -> list[list[int]]:
     """Group item indices into batches whose padded size stays within ``batch_tokens``.
 
     Items are taken longest first (an out-of-memory error shows on the first batch, not after
-    an hour), so each batch's padded width is its first item's length. An item longer than
-    the budget gets a batch of its own.
+    an hour), so each batch's padded width is its first item's length. A batch is also closed
+    before an item that would waste much of its row on padding (shorter than ``fill`` × the
+    width and by more than ``slack`` tokens): a 30-token headline does not ride in a batch of
+    512-token windows. An item longer than the budget gets a batch of its own.
 
     Args:
         lengths: tokens of each item.
         batch_tokens: the most padded tokens (rows × width) in one batch.
         max_batch: the most items in one batch, whatever their length.
+        fill: the shortest item a batch takes, as a share of its width ...
+        slack: ... unless it is at most this many tokens shorter.
 
     Returns:
         Lists of indices into ``lengths``; every index appears exactly once.
@@ -44,7 +48,9 @@ def pack_by_tokens(lengths: Sequence[int], batch_tokens: int, *, max_batch: int 
     current: list[int] = []
     width = 0
     for i in order:
-        if current and ((len(current) + 1) * width > batch_tokens or len(current) >= max_batch):
+        wasteful = lengths[i] < fill * width and width - lengths[i] > slack
+        if current and ((len(current) + 1) * width > batch_tokens or len(current) >= max_batch
+                        or wasteful):
             batches.append(current)
             current = []
         if not current:
