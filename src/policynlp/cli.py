@@ -49,18 +49,27 @@ def count_records(path: Path, fmt: str) -> int | None:
     return None
 
 
+# Options that several commands share, declared once.
+InputArg = Annotated[Path, typer.Argument(help="JSONL, Parquet, a folder of .txt/.md, or a brief.")]
+ModelOpt = Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")]
+DeviceOpt = Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N or mps.")]
+LangOpt = Annotated[str | None, typer.Option(help="Language of records without one: zh or en.")]
+FormatOpt = Annotated[str, typer.Option("--format", help="auto, jsonl, parquet, folder, brief, text.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+
+
 @app.command()
 def analyze(
-    input: Annotated[Path, typer.Argument(help="JSONL, Parquet, a folder of .txt/.md, or a brief.")],
+    input: InputArg,
     output: Annotated[str, typer.Option("--output", "-o", help="Output .jsonl or .parquet; - for stdout.")],
-    model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
-    device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
-    lang: Annotated[str | None, typer.Option(help="Language of records without one: zh or en.")] = None,
-    input_format: Annotated[str, typer.Option("--format", help="auto, jsonl, parquet, folder, brief, text.")] = "auto",
+    model: ModelOpt = None,
+    device: DeviceOpt = "auto",
+    lang: LangOpt = None,
+    input_format: FormatOpt = "auto",
     batch_size: Annotated[int, typer.Option(help="Documents per batch.")] = 32,
     max_chars: Annotated[int, typer.Option(help="Longest text accepted (characters).")] = 2_000_000,
     table: Annotated[bool, typer.Option("--table", help="Print a table of the results.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Analyse documents and write one output record per input record, in input order."""
     import policynlp
@@ -121,10 +130,10 @@ def analyze(
 
 @app.command()
 def score(
-    input: Annotated[Path, typer.Argument(help="JSONL, Parquet, a folder of .txt/.md, or a brief.")],
+    input: InputArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl (resumable) or .parquet.")],
-    model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
-    device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
+    model: ModelOpt = None,
+    device: DeviceOpt = "auto",
     batch_tokens: Annotated[int | None, typer.Option(help="Most padded tokens in one forward pass (default: 2048 on CPU, 32768 on GPU).")] = None,
     max_length: Annotated[int | None, typer.Option(help="Tokens per window (default: the model's).")] = None,
     stride: Annotated[int | None, typer.Option(help="Tokens between window starts (default: the model's).")] = None,
@@ -133,9 +142,9 @@ def score(
     dtype: Annotated[str, typer.Option(help="auto (bf16 on CUDA, fp32 on CPU), fp32, bf16 or fp16.")] = "auto",
     compile: Annotated[bool, typer.Option("--compile", help="torch.compile the encoder (CUDA).")] = False,
     chunk_docs: Annotated[int, typer.Option(help="Documents read, scored and written together.")] = 512,
-    lang: Annotated[str | None, typer.Option(help="Language of records without one: zh or en.")] = None,
-    input_format: Annotated[str, typer.Option("--format", help="auto, jsonl, parquet, folder, brief, text.")] = "auto",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    lang: LangOpt = None,
+    input_format: FormatOpt = "auto",
+    quiet: QuietOpt = False,
 ) -> None:
     """Score many documents fast: token-budget batches, streamed in input order, resumable."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
