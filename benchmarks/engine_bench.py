@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from policynlp.classify.model import DocumentClassifier
+from policynlp.classify.model import DocumentClassifier, pad_windows
 from policynlp.engine import ScoringEngine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,20 +113,13 @@ def naive_scores(model: DocumentClassifier, texts: Sequence[str], device: torch.
     padded to the longest; returns the concatenated probabilities and token counts."""
     counts = {"real": 0, "padded": 0}
     out = []
-    pad = model.tokenizer.pad_token_id or 0
     with torch.inference_mode():
         for b in range(0, len(texts), batch):
             chunk = texts[b:b + batch]
             wins = model.windows(chunk)  # tokenized here, in the loop
             vecs = []
             for w in range(0, len(wins), batch):
-                rows = [ids for _, ids in wins[w:w + batch]]
-                width = max(len(r) for r in rows)
-                ids_t = torch.full((len(rows), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(rows), width), dtype=torch.long)
-                for i, r in enumerate(rows):
-                    ids_t[i, :len(r)] = torch.tensor(r)
-                    mask[i, :len(r)] = 1
+                ids_t, mask = pad_windows([ids for _, ids in wins[w:w + batch]], model.pad_id())
                 counts["real"] += int(mask.sum())
                 counts["padded"] += mask.numel()
                 vecs.append(model.window_vectors(ids_t.to(device), mask.to(device)).float())

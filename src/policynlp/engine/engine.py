@@ -38,12 +38,18 @@ from typing import Any, Literal
 import torch
 
 from policynlp.classify.component import fill_classification
-from policynlp.classify.model import DocumentClassifier
+from policynlp.classify.model import DocumentClassifier, masked_mean
 from policynlp.data import Analysis, Document, ModelInfo
 from policynlp.engine.batching import PaddedBatch, pack_by_tokens, pad_batch
 from policynlp.errors import DeviceMemoryError, ModelFilesError, PolicyNLPError
-from policynlp.io.records import BadRecord, document_from_mapping
-from policynlp.pipeline import DEFAULT_MAX_CHARS, PipeInput, check_document
+from policynlp.io.records import BadRecord
+from policynlp.pipeline import (
+    DEFAULT_MAX_CHARS,
+    PipeInput,
+    check_document,
+    error_analysis,
+    to_item,
+)
 
 Task = Literal["sectors", "risk", "dual_use", "targets"]
 ALL_TASKS: tuple[Task, ...] = ("sectors", "risk", "dual_use", "targets")
@@ -101,7 +107,8 @@ class ScoringEngine:
         prefetch: chunks prepared ahead by the background thread.
         max_chars: longest text accepted (``E106`` beyond).
         default_lang: language of records without one (skips detection).
-        model_info: the ``model`` field of every output record.
+        model_info: name and version for the ``model`` field of every output record (its
+            components are set from ``tasks``).
     """
 
     def __init__(self, model: DocumentClassifier, *, device: str = "auto",
@@ -163,8 +170,7 @@ class ScoringEngine:
             raise ModelFilesError(f"the model folder {folder} has no classifier to score with",
                                   path=str(folder))
         component = load_component(cfg, "cpu")
-        info = ModelInfo(cfg.name, cfg.version, ["language", "classifier"])
-        return cls(component.model, model_info=info, **kwargs)
+        return cls(component.model, model_info=ModelInfo(cfg.name, cfg.version), **kwargs)
 
     # -- public API ------------------------------------------------------------------------
     def score(self, items: Iterable[PipeInput]) -> Iterator[Analysis]:
@@ -184,11 +190,7 @@ class ScoringEngine:
             for item in islice(items, self.chunk_docs):
                 chunk.append((position, item))
                 position += 1
-                chars += len(item) if isinstance(item, str) else 0
-                if isinstance(item, Document):
-                    chars += len(item.text)
-                elif isinstance(item, dict) and isinstance(item.get("text"), str):
-                    chars += len(item["text"])
+                chars += _text_length(item)
                 if chars >= self.chunk_chars:
                     break
             if not chunk:
@@ -199,12 +201,14 @@ class ScoringEngine:
         analyses: list[Analysis] = []
         docs: list[tuple[int, Document]] = []
         for position, item in chunk:
+            doc = to_item(item, position)
             try:
-                doc = _to_document(item, position)
+                if isinstance(doc, BadRecord):
+                    raise doc.error
                 lang = check_document(doc, max_chars=self.max_chars,
                                       default_lang=self.default_lang)
             except PolicyNLPError as err:
-                analyses.append(_failed(_item_id(item, position), err))
+                analyses.append(error_analysis(doc.id, err))
                 continue
             a = Analysis.empty(doc.id, lang)
             a.model = self.model_info
@@ -212,7 +216,7 @@ class ScoringEngine:
                 try:
                     self._targets.process([doc], [a])
                 except PolicyNLPError as err:
-                    analyses.append(_failed(doc.id, err))
+                    analyses.append(error_analysis(doc.id, err))
                     continue
             analyses.append(a)
             docs.append((len(analyses) - 1, doc))
@@ -222,8 +226,7 @@ class ScoringEngine:
             wins = self.model.windows([d.text for _, d in docs])
             window_doc = [d for d, _ in wins]
             ids = [w for _, w in wins]
-            pad = self.model.tokenizer.pad_token_id or 0
-            batches = [pad_batch(ids, b, pad, pin_memory=self.pin)
+            batches = [pad_batch(ids, b, self.model.pad_id(), pin_memory=self.pin)
                        for b in pack_by_tokens([len(w) for w in ids], self.batch_tokens)]
         return _Chunk(analyses, docs, window_doc, batches)
 
@@ -236,8 +239,7 @@ class ScoringEngine:
                     if self.autocast_dtype is not None else nullcontext())
         with torch.inference_mode(), autocast:
             hidden = self._encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-            m = mask.unsqueeze(-1).to(hidden.dtype)
-            return ((hidden * m).sum(1) / m.sum(1).clamp(min=1)).float()
+            return masked_mean(hidden, mask).float()
 
     def _run(self, batch: PaddedBatch, failed: dict[int, str]) -> torch.Tensor:
         """:meth:`_forward`, splitting the batch in two after an out-of-memory error.
@@ -276,10 +278,7 @@ class ScoringEngine:
             self.stats.padded_tokens += batch.padded_tokens
         self.stats.windows += n_windows
         n_docs = len(chunk.docs)
-        pooled = (self.model.pool(vectors, chunk.window_doc, n_docs)
-                  if self.model.settings.pooling == "max"
-                  else _mean_by_index(vectors, torch.as_tensor(chunk.window_doc,
-                                                               device=self.device), n_docs))
+        pooled = self.model.pool(vectors, chunk.window_doc, n_docs)
         failed = {chunk.window_doc[w]: why for w, why in failed_windows.items()}
         return {d: pooled[d] for d in range(n_docs) if d not in failed}, failed
 
@@ -299,18 +298,11 @@ class ScoringEngine:
                                     decided, row, self.tasks)
         for d, why in failed.items():
             position, doc = chunk.docs[d]
-            chunk.analyses[position] = _failed(doc.id, DeviceMemoryError(why))
+            chunk.analyses[position] = error_analysis(doc.id, DeviceMemoryError(why))
         for a in chunk.analyses:
             self.stats.documents += 1
             self.stats.errors += a.error is not None
             yield a
-
-
-def _mean_by_index(vectors: torch.Tensor, index: torch.Tensor, n: int) -> torch.Tensor:
-    sums = torch.zeros((n, vectors.shape[1]), device=vectors.device).index_add_(0, index, vectors)
-    counts = torch.zeros(n, device=vectors.device).index_add_(
-        0, index, torch.ones_like(index, dtype=vectors.dtype))
-    return sums / counts.clamp(min=1).unsqueeze(1)
 
 
 def _autocast_dtype(device: torch.device, dtype: DType) -> torch.dtype | None:
@@ -323,33 +315,14 @@ def _autocast_dtype(device: torch.device, dtype: DType) -> torch.dtype | None:
     return torch.float16
 
 
-def _failed(rid: str, err: PolicyNLPError) -> Analysis:
-    if err.record_id is None:
-        err.record_id = rid
-    return Analysis.failed(rid, err.code, err.detail)
-
-
-def _to_document(item: PipeInput, position: int) -> Document:
-    if isinstance(item, BadRecord):
-        raise item.error
-    if isinstance(item, Document):
-        return item
+def _text_length(item: PipeInput) -> int:
+    """Characters of an input's text, as far as can be told before it is checked."""
     if isinstance(item, str):
-        return Document(id=str(position), text=item)
-    result = document_from_mapping(item, str(position), where=f"item {position}")
-    if isinstance(result, BadRecord):
-        raise result.error
-    return result
-
-
-def _item_id(item: PipeInput, position: int) -> str:
-    if isinstance(item, BadRecord):
-        return item.id
+        return len(item)
     if isinstance(item, Document):
-        return item.id
-    if isinstance(item, dict) and item.get("id") is not None:
-        return str(item["id"])
-    return str(position)
+        return len(item.text)
+    text = item.get("text") if isinstance(item, dict) else None
+    return len(text) if isinstance(text, str) else 0
 
 
 def _prefetched(chunks: Iterator[_Chunk], depth: int) -> Iterator[_Chunk]:
