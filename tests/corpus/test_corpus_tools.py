@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from policynlp.cli import app
 from policynlp.corpus.agreement import agreement
 from policynlp.corpus.govcn import join_labels, load_govcn
-from policynlp.corpus.splits import make_splits, remove_near_duplicates
+from policynlp.corpus.splits import make_splits, remove_near_duplicates, supplement_train
 from policynlp.corpus.stats import coverage
 from policynlp.corpus.validate import validate_path, validate_record, value_readable
 
@@ -119,6 +119,50 @@ def test_near_duplicates_move_to_train() -> None:
     report = remove_near_duplicates(parts, threshold=0.8)
     assert report.moved_to_train == ["d"] and [r["id"] for r in parts["train"]] == ["t", "d"]
     assert report.max_similarity["test"] < 0.8
+
+
+def test_supplement_adds_to_train_only_and_refuses_leaks() -> None:
+    base = "国务院关于推动新能源汽车产业高质量发展的实施意见，到2025年新能源汽车销量占比达到20%左右。"
+    parts = {"train": [{"id": "t", "text": "农业农村部关于加快种业振兴的通知"}],
+             "dev": [{"id": "d", "text": "The PBOC cut the reserve requirement ratio."}],
+             "test": [{"id": "x", "text": base}]}
+    new = [{"id": "n1", "text": base.replace("20%", "25%")},
+           {"id": "t", "text": "海关总署关于跨境电商零售进口的公告"},
+           {"id": "n2", "text": "工业和信息化部关于促进中小企业特色产业集群发展的通知"}]
+    report = supplement_train(parts, new, threshold=0.8)
+    assert report.added == ["n2"]
+    assert report.refused["t"] == "id already in the corpus"
+    assert report.refused["n1"].startswith("similarity") and "test document x" in report.refused["n1"]
+    assert [r["id"] for r in parts["train"]] == ["t", "n2"]
+    assert [r["id"] for r in parts["test"]] == ["x"] and [r["id"] for r in parts["dev"]] == ["d"]
+    assert report.closest_pair["test"] == ("n1", "x") and report.max_similarity["test"] >= 0.8
+
+
+def test_fill_offsets_locates_span_words_and_validates(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    draft = _record()
+    draft["text"] = TEXT + "到2030年，培育200个左右特色产业集群。"
+    draft["targets"][0].pop("start"), draft["targets"][0].pop("end")
+    second = dict(draft["targets"][0], occurrence=2, deadline="2030-12-31", deadline_text="到2030年")
+    draft["targets"].append(second)
+    for kd in draft["key_dates"]:
+        kd.pop("start"), kd.pop("end")
+    bad = dict(draft, id="r2", targets=[dict(second, text="培育300个集群")])
+    (tmp_path / "draft.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False)
+                                                    for r in (draft, bad)) + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(REPO / "corpora" / "tools" / "fill_offsets.py"),
+                          str(tmp_path / "draft.jsonl"), "-o", str(tmp_path / "batch.jsonl")],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "(r2): targets[0]: span '培育300个集群' occurs 0 time(s)" in run.stderr
+    rows = [json.loads(line) for line in (tmp_path / "batch.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["r1"]
+    first, again = rows[0]["targets"]
+    assert (first["start"], first["end"]) == (7, 21)
+    assert rows[0]["text"][again["start"]:again["end"]] == first["text"] and again["start"] > 40
+    assert (rows[0]["key_dates"][0]["start"], rows[0]["key_dates"][0]["end"]) == (25, 39)
 
 
 def test_agreement_matches_hand_computed_kappa() -> None:

@@ -95,4 +95,62 @@ def remove_near_duplicates(parts: dict[str, list[dict[str, Any]]], *,
     return DuplicateReport(threshold, max_sim, pairs, moved)
 
 
-__all__ = ["SPLITS", "DuplicateReport", "make_splits", "remove_near_duplicates"]
+@dataclass(frozen=True)
+class SupplementReport:
+    """What :func:`supplement_train` kept, what it refused and why, and how close it came."""
+
+    added: list[str]
+    refused: dict[str, str]
+    max_similarity: dict[str, float]
+    closest_pair: dict[str, tuple[str, str]]
+
+
+def supplement_train(parts: dict[str, list[dict[str, Any]]], new: Sequence[dict[str, Any]], *,
+                     threshold: float = 0.8) -> SupplementReport:
+    """Add authored records to the training split only, keeping dev and test unchanged.
+
+    A record is refused when its id is already in the corpus or when its TF-IDF character
+    5-gram cosine similarity to a dev or test document reaches ``threshold`` (it would leak
+    an evaluation document into training). ``parts["train"]`` is extended in place.
+
+    Example:
+        >>> parts = {"train": [], "dev": [{"id": "d", "text": "关于推进算力基础设施建设的通知"}],
+        ...          "test": [{"id": "t", "text": "海洋经济发展规划"}]}
+        >>> new = [{"id": "n1", "text": "关于推进算力基础设施建设的通知"},
+        ...        {"id": "n2", "text": "关于支持专精特新中小企业的若干措施"}]
+        >>> rep = supplement_train(parts, new)
+        >>> rep.added, sorted(rep.refused)
+        (['n2'], ['n1'])
+    """
+    known = {str(r.get("id")) for split in SPLITS for r in parts[split]}
+    refused: dict[str, str] = {}
+    candidates = []
+    for rec in new:
+        rid = str(rec.get("id"))
+        if rid in known:
+            refused[rid] = "id already in the corpus"
+        else:
+            known.add(rid)
+            candidates.append(rec)
+    max_sim: dict[str, float] = {}
+    pairs: dict[str, tuple[str, str]] = {}
+    texts = [r["text"] for r in candidates]
+    for split in ("dev", "test"):
+        if not candidates or not parts[split]:
+            continue
+        sim = _similarity(texts, [r["text"] for r in parts[split]])
+        for i, rec in enumerate(candidates):
+            j = int(sim[i].argmax())
+            if sim[i, j] >= threshold:
+                refused.setdefault(str(rec["id"]), f"similarity {sim[i, j]:.2f} to {split} "
+                                                   f"document {parts[split][j].get('id')}")
+        i, j = divmod(int(sim.argmax()), sim.shape[1])
+        max_sim[split] = round(float(sim[i, j]), 3)
+        pairs[split] = (str(candidates[i].get("id")), str(parts[split][j].get("id")))
+    added = [r for r in candidates if str(r["id"]) not in refused]
+    parts["train"].extend(added)
+    return SupplementReport([str(r["id"]) for r in added], refused, max_sim, pairs)
+
+
+__all__ = ["SPLITS", "DuplicateReport", "SupplementReport", "make_splits",
+           "remove_near_duplicates", "supplement_train"]
