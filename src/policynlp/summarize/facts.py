@@ -37,6 +37,41 @@ class IssuingBody:
         """The acronym where one is usual, else the English name."""
         return self.abbr or self.en
 
+    @property
+    def place(self) -> str | None:
+        """The province or city of a local people's government or its general office."""
+        m = _GOVERNMENT.search(self.en)
+        if not m:
+            return None
+        place = m.group("place1") or m.group("place2") or ""
+        return " ".join(w for w in place.split() if w not in _ETHNIC) or None
+
+    @property
+    def house_name(self) -> str:
+        """The name as the house style writes it (SPEC §5): the English name with the acronym
+        in brackets, or the short form analysts use for local governments.
+
+        Example:
+            >>> b = find_bodies("广东省人民政府办公厅")[0]
+            >>> b.house_name
+            'General Office of the Guangdong provincial government'
+            >>> find_bodies("工业和信息化部")[0].house_name
+            'Ministry of Industry and Information Technology (MIIT)'
+        """
+        place = self.place
+        if place:
+            kind = ("regional" if "Autonomous Region" in self.en else
+                    "municipal" if "Municipal" in self.en or "New Area" in self.en else "provincial")
+            gov = f"{place} {kind} government"
+            return f"General Office of the {gov}" if self.en.startswith("General Office") else gov
+        return f"{self.en} ({self.abbr})" if self.abbr else self.en
+
+
+_GOVERNMENT = re.compile(r"^(?:General Office of the )?(?:(?P<place1>[A-Z][\w ]+?) "
+                         r"(?:Provincial |Municipal |New Area )People's Government|"
+                         r"People's Government of (?P<place2>[A-Z][\w ]+?) Autonomous Region)$")
+_ETHNIC = {"Hui", "Uygur", "Zhuang"}
+
 
 @lru_cache(maxsize=1)
 def _bodies() -> tuple[dict[str, IssuingBody], int]:
@@ -74,6 +109,49 @@ def find_bodies(text: str) -> list[IssuingBody]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _english_patterns() -> list[tuple[re.Pattern[str], IssuingBody]]:
+    names, _ = _bodies()
+    pats: list[tuple[str, IssuingBody]] = []
+    for body in dict.fromkeys(names.values()):
+        pats.append((re.escape(body.en), body))
+        if body.abbr:
+            pats.append((re.escape(body.abbr), body))
+        place = body.place
+        if place:  # "the Guangdong provincial government", "Jiangsu Provincial People's Government"
+            gov = (rf"{re.escape(place)}(?: [\w]+)?(?: (?:[Pp]rovincial|[Mm]unicipal|[Rr]egional|"
+                   rf"Autonomous Region))?(?: People's)? [Gg]overnment")
+            if body.en.startswith("General Office"):
+                pats.append((rf"(?:[Gg]eneral [Oo]ffice of the {gov}|{gov} [Gg]eneral [Oo]ffice)",
+                             body))
+            else:
+                pats.append((gov, body))
+    pats.sort(key=lambda p: -len(p[0]))
+    return [(re.compile(rf"(?<![\w-]){p}(?![\w-])"), b) for p, b in pats]
+
+
+def find_bodies_en(text: str) -> list[IssuingBody]:
+    """The bodies an English text names (full names, acronyms, "the Hainan provincial
+    government"), in order of first mention, once each; a name inside a longer one (State
+    Council in General Office of the State Council) does not count separately.
+
+    Example:
+        >>> [b.zh for b in find_bodies_en("The Jiangsu Provincial People's Government General "
+        ...                               "Office and MIIT issued …")]
+        ['江苏省人民政府办公厅', '工业和信息化部']
+    """
+    taken: list[tuple[int, int, IssuingBody]] = []
+    for pattern, body in _english_patterns():
+        for m in pattern.finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b, _ in taken):
+                taken.append((m.start(), m.end(), body))
+    found: list[IssuingBody] = []
+    for _, _, body in sorted(taken, key=lambda t: t[0]):
+        if body not in found:
+            found.append(body)
+    return found
+
+
 _TRAILING_NOTE = re.compile(r"[（(][^（）()]{0,20}[）)]\s*$")
 
 
@@ -101,4 +179,4 @@ def document_type(title: str) -> tuple[str, str] | None:
     return None
 
 
-__all__ = ["IssuingBody", "document_type", "find_bodies"]
+__all__ = ["IssuingBody", "document_type", "find_bodies", "find_bodies_en"]
