@@ -43,16 +43,24 @@ def _classifier(cfg: ModelConfig, device: str) -> Component:
     return load_component(cfg, device)
 
 
+def _summary(cfg: ModelConfig | None, device: str) -> Component:
+    from policynlp.summarize.generators import SummaryComponent
+
+    return SummaryComponent()
+
+
 COMPONENT_FACTORIES: dict[str, Callable[[ModelConfig, str], Component]] = {
     "targets": lambda cfg, device: TargetExtractor(),
     "classifier": _classifier,
+    "summary": _summary,
 }
-#: Rule-based components every pipeline runs, with or without a model folder.
-ALWAYS_ON = ("targets",)
+#: Components every pipeline runs, with or without a model folder: the targets first (the
+#: other components read them), the summary last (it reads everything else).
+ALWAYS_ON = ("targets", "summary")
 
 
 def load(path: str | Path | None = None, *, device: str = "auto", lang: str | None = None,
-         max_chars: int = DEFAULT_MAX_CHARS) -> Pipeline:
+         max_chars: int = DEFAULT_MAX_CHARS, summaries: bool = True) -> Pipeline:
     """Load an analysis pipeline.
 
     Args:
@@ -62,6 +70,8 @@ def load(path: str | Path | None = None, *, device: str = "auto", lang: str | No
         device: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
         lang: language to assume for documents without one (``None``: detect it).
         max_chars: the longest text accepted; longer documents get error ``E106``.
+        summaries: draft the English "At a glance" summary (``False`` leaves it empty and
+            skips loading the sentence scorer's encoder).
 
     Raises:
         ModelNotFoundError, ModelFilesError: the model folder is missing or broken.
@@ -95,7 +105,11 @@ def load(path: str | Path | None = None, *, device: str = "auto", lang: str | No
     if folder is None and device != "auto":
         resolve_device(device)
     present = {c.name for c in components}
-    components = [TargetExtractor() for name in ALWAYS_ON if name not in present] + components
+    if "targets" not in present:
+        components.insert(0, TargetExtractor())
+    components = [c for c in components if c.name != "summary"]
+    if summaries:
+        components.append(_summary(None, device))
     return Pipeline(components=components, model=info, max_chars=max_chars, default_lang=lang)
 
 

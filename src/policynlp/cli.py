@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -58,6 +59,51 @@ FormatOpt = Annotated[str, typer.Option("--format", help="auto, jsonl, parquet, 
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
 
 
+def _run(nlp: Any, items: Any, writer: Any, input: Path, fmt: str, *, batch_size: int,
+         quiet: bool, label: str, keep: int = 0,
+         transform: Callable[[Analysis], Any] | None = None
+         ) -> tuple[Counter[str], list[Analysis], float]:
+    """Stream ``items`` through the pipeline into ``writer`` with a progress bar; return the
+    error codes seen, the first ``keep`` analyses and the wall time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    total = count_records(input, fmt) if input.is_file() else None
+    show_progress = not quiet and (total is None or total > 10)
+    codes: Counter[str] = Counter()
+    rows: list[Analysis] = []
+    start = time.perf_counter()
+    try:
+        with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err_console,
+                      disable=not show_progress) as progress:
+            task = progress.add_task(label, total=total)
+            for analysis in nlp.pipe(items, batch_size=batch_size):
+                writer.write(transform(analysis) if transform else analysis)
+                if analysis.error is not None:
+                    codes[analysis.error.code] += 1
+                if len(rows) < keep:
+                    rows.append(analysis)
+                progress.advance(task)
+    except PolicyNLPError as err:  # a file-level fault while reading (e.g. unreadable brief)
+        raise _fail(err) from None
+    return codes, rows, time.perf_counter() - start
+
+
+def _report(writer: Any, output: str, codes: Counter[str], elapsed: float, quiet: bool,
+            verb: str = "analysed") -> None:
+    """Print the run's one-line summary and exit 3 when some records failed."""
+    n_err = sum(codes.values())
+    if not quiet:
+        rate = writer.count / elapsed if elapsed > 0 else 0.0
+        msg = (f"{writer.count} records → {output}: {writer.count - n_err} {verb}, "
+               f"{n_err} errors in {elapsed:.1f} s ({rate:.1f} records/s)")
+        if codes:
+            msg += " — " + ", ".join(f"{c}×{n}" for c, n in sorted(codes.items()))
+        err_console.print(msg, highlight=False)
+    if n_err:
+        raise typer.Exit(code=EXIT_RECORD_ERRORS)
+
+
 @app.command()
 def analyze(
     input: InputArg,
@@ -83,49 +129,78 @@ def analyze(
     except PolicyNLPError as err:
         raise _fail(err) from None
 
-    total = count_records(input, fmt) if input.is_file() else None
-    show_progress = not quiet and (total is None or total > 10)
-    codes: Counter[str] = Counter()
-    rows: list[Analysis] = []
-    start = time.perf_counter()
     try:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err_console,
-                      disable=not show_progress) as progress:
-            task = progress.add_task("analyse", total=total)
-            for analysis in nlp.pipe(items, batch_size=batch_size):
-                writer.write(analysis)
-                if analysis.error is not None:
-                    codes[analysis.error.code] += 1
-                if table and len(rows) < 200:
-                    rows.append(analysis)
-                progress.advance(task)
-    except PolicyNLPError as err:  # a file-level fault while reading (e.g. unreadable brief)
-        raise _fail(err) from None
+        codes, rows, elapsed = _run(nlp, items, writer, input, fmt, batch_size=batch_size,
+                                    quiet=quiet, label="analysing", keep=200 if table else 0)
     finally:
         writer.close()
-    elapsed = time.perf_counter() - start
 
     if table:
         _print_table(rows)
-    n_err = sum(codes.values())
-    if not quiet:
-        rate = writer.count / elapsed if elapsed > 0 else 0.0
-        msg = (f"{writer.count} records → {output}: {writer.count - n_err} analysed, "
-               f"{n_err} errors in {elapsed:.1f} s ({rate:.1f} records/s)")
-        if codes:
-            msg += " — " + ", ".join(f"{c}×{n}" for c, n in sorted(codes.items()))
-        err_console.print(msg, highlight=False)
-    if n_err:
-        raise typer.Exit(code=EXIT_RECORD_ERRORS)
+    _report(writer, output, codes, elapsed, quiet)
+
+
+def summary_record(a: Analysis) -> dict[str, Any]:
+    """The record ``policynlp summarize`` writes: id, language and summary (or the error)."""
+    if a.error is not None:
+        return a.to_dict()
+    return {"id": a.id, "lang": a.lang, "summary": a.summary.to_dict()}
+
+
+@app.command()
+def summarize(
+    input: InputArg,
+    output: Annotated[str, typer.Option("--output", "-o", help="Output .jsonl; - for stdout.")],
+    generator: Annotated[str, typer.Option(help="composer (default, offline), seq2seq or vllm.")] = "composer",
+    generator_model: Annotated[str | None, typer.Option(help="Model folder or name for seq2seq/vllm.")] = None,
+    device: DeviceOpt = "auto",
+    lang: LangOpt = None,
+    input_format: FormatOpt = "auto",
+    batch_size: Annotated[int, typer.Option(help="Documents per batch.")] = 32,
+    max_chars: Annotated[int, typer.Option(help="Longest text accepted (characters).")] = 2_000_000,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write only the English "At a glance" summaries, one record per input record.
+
+    Every draft, whichever generator wrote it, passes the faithfulness filter: no number or
+    issuing body the source does not contain.
+    """
+    from policynlp.extract import TargetExtractor
+    from policynlp.io import infer_input_format, open_writer, read_documents
+    from policynlp.models import resolve_device
+    from policynlp.pipeline import Pipeline
+    from policynlp.summarize.generators import (
+        Seq2SeqGenerator,
+        SummaryComponent,
+        SummaryGenerator,
+        VLLMGenerator,
+    )
+
+    if generator not in ("composer", "seq2seq", "vllm"):
+        raise typer.BadParameter("use composer, seq2seq or vllm", param_hint="--generator")
+    if generator != "composer" and not generator_model:
+        raise typer.BadParameter(f"--generator {generator} needs --generator-model",
+                                 param_hint="--generator-model")
+    try:
+        fmt = infer_input_format(input) if input_format == "auto" else input_format
+        gen: SummaryGenerator | None = None
+        if generator == "seq2seq":
+            gen = Seq2SeqGenerator(str(generator_model), device=resolve_device(device),
+                                   batch_size=batch_size)
+        elif generator == "vllm":
+            gen = VLLMGenerator(str(generator_model))
+        nlp = Pipeline(components=[TargetExtractor(), SummaryComponent(gen)],
+                       max_chars=max_chars, default_lang=lang)
+        items = read_documents(input, fmt)  # type: ignore[arg-type]
+        writer = open_writer(output, "jsonl")
+    except PolicyNLPError as err:
+        raise _fail(err) from None
+    try:
+        codes, _, elapsed = _run(nlp, items, writer, input, fmt, batch_size=batch_size,
+                                 quiet=quiet, label="summarising", transform=summary_record)
+    finally:
+        writer.close()
+    _report(writer, output, codes, elapsed, quiet, verb="summarised")
 
 
 @app.command()

@@ -60,8 +60,9 @@ class IssuingBody:
         """
         place = self.place
         if place:
+            municipal = "Municipal" in self.en or "New Area" in self.en
             kind = ("regional" if "Autonomous Region" in self.en else
-                    "municipal" if "Municipal" in self.en or "New Area" in self.en else "provincial")
+                    "municipal" if municipal else "provincial")
             gov = f"{place} {kind} government"
             return f"General Office of the {gov}" if self.en.startswith("General Office") else gov
         return f"{self.en} ({self.abbr})" if self.abbr else self.en
@@ -115,6 +116,9 @@ def _english_patterns() -> list[tuple[re.Pattern[str], IssuingBody]]:
     pats: list[tuple[str, IssuingBody]] = []
     for body in dict.fromkeys(names.values()):
         pats.append((re.escape(body.en), body))
+        office = re.match(r"General Office of the (.+)$", body.en)
+        if office:  # "the State Council General Office"
+            pats.append((re.escape(office.group(1)) + " General Office", body))
         if body.abbr:
             pats.append((re.escape(body.abbr), body))
         place = body.place

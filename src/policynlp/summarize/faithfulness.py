@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,38 +57,55 @@ class FaithfulnessReport:
 
 
 def _values(text: str, lang: str) -> list[tuple[int, int, str, set[float]]]:
-    """Each number of ``text`` with the values it can stand for (bare and in base units)."""
+    """Each number of ``text`` with the values it can stand for (bare and in base units).
+
+    Lines are read one by one (a bullet's number never forms a range with the line above);
+    each end of a range stands for itself.
+    """
     from policynlp.extract.targets import _read_quantity
 
-    nums = find_numbers(text, lang)
     out = []
-    i = 0
-    while i < len(nums):
-        num = nums[i]
-        before = text[num.start - 1:num.start]
-        after = text[num.end:num.end + 1]
-        if before.isascii() and before.isalpha() or after.isascii() and after.isupper():
-            i += 1  # part of a name or formula (CO2, PM2.5, 5G, H20), not a quantity
-            continue
-        q, used = _read_quantity(text, num, nums, i, lang)
-        vals = {num.value, q.value}
-        if q.value_high is not None:
-            vals.add(q.value_high)
-        if num.kind == "fraction":
-            vals.add(round(num.value * 100, 4))
-        if used > 1:  # a range: its second number stands for itself and with the unit
-            second = nums[i + 1]
-            vals |= {second.value}
-            out.append((num.start, num.end, num.text, vals))
-            out.append((second.start, second.end, second.text, {second.value} | vals))
-        else:
-            out.append((num.start, num.end, num.text, vals))
-        i += used
+    offset = 0
+    for line in text.split("\n"):
+        nums = find_numbers(line, lang)
+        i = 0
+        while i < len(nums):
+            num = nums[i]
+            before = line[num.start - 1:num.start]
+            after = line[num.end:num.end + 1]
+            if before.isascii() and before.isalpha() or after.isascii() and after.isupper():
+                i += 1  # part of a name or formula (CO2, PM2.5, 5G, H20), not a quantity
+                continue
+            q, used = _read_quantity(line, num, nums, i, lang)
+            vals = {num.value, q.value}
+            if num.kind == "fraction":
+                vals.add(round(num.value * 100, 4))
+            out.append((offset + num.start, offset + num.end, num.text, vals))
+            if used > 1:  # a range: the second number with the range's upper value
+                second = nums[i + 1]
+                high = {second.value} | ({q.value_high} if q.value_high is not None else set())
+                out.append((offset + second.start, offset + second.end, second.text, high))
+            i += used
+        offset += len(line) + 1
     return out
 
 
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-4)
+
+
+_NUMBERED: weakref.WeakKeyDictionary[Glossary, list[tuple[str, list[float]]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _numbered_terms(glossary: Glossary) -> list[tuple[str, list[float]]]:
+    """Glossary terms (two characters or more) whose English carries numbers."""
+    if glossary not in _NUMBERED:
+        _NUMBERED[glossary] = [(t.zh, [n.value for n in find_numbers(t.en, "en")])
+                          for t in glossary if len(t.zh) > 1 and re.search(
+                              r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                              r"hundred|thousand|first|second|third)\b", t.en, re.I)]
+    return _NUMBERED[glossary]
 
 
 class SourceFacts:
@@ -98,10 +116,9 @@ class SourceFacts:
         self.values: list[float] = sorted({v for *_, vals in _values(source, self.lang)
                                            for v in vals})
         if self.lang == "zh":
-            glossary = glossary or Glossary.load()
-            for src, en in glossary.render(source).pieces:
-                if en:
-                    self.values += [n.value for n in find_numbers(en, "en")]
+            for zh, values in _numbered_terms(glossary or Glossary.load()):
+                if zh in source:  # 十四五 → 14th Five-Year Plan
+                    self.values += values
             self.bodies: list[IssuingBody] = find_bodies(source)
         else:
             self.bodies = find_bodies_en(source)
@@ -154,8 +171,10 @@ def enforce(summary: Summary, source: str | SourceFacts,
         >>> s = Summary("MIIT set targets. Key targets include:\\n- 200 clusters by 2025\\n"
         ...             "- 300 parks by 2030", ["Backed by 5 ministries"])
         >>> clean, rep = enforce(s, "工业和信息化部：到2025年培育200个集群。", "zh")
-        >>> clean.at_a_glance, clean.key_points, [u.text for u in rep.unsupported]
-        ('MIIT set targets. Key targets include:\\n- 200 clusters by 2025', [], ['300', '2030', '5'])
+        >>> clean.at_a_glance
+        'MIIT set targets. Key targets include:\\n- 200 clusters by 2025'
+        >>> clean.key_points, [u.text for u in rep.unsupported]
+        ([], ['300', '2030', '5'])
     """
     facts = source if isinstance(source, SourceFacts) else SourceFacts(source, lang)
     report = FaithfulnessReport()

@@ -7,8 +7,8 @@ rounded; where no short form is exact the full number is written.
 
 Example:
     >>> from policynlp.data import Target
-    >>> t = Target(text="到2025年风电装机达到1800万千瓦以上", start=0, end=22, value=1.8e10, unit="W",
-    ...            unit_text="万千瓦", comparator="at_least", metric="风电装机",
+    >>> t = Target(text="到2025年风电装机达到1800万千瓦以上", start=0, end=22, value=1.8e10,
+    ...            unit="W", unit_text="万千瓦", comparator="at_least", metric="风电装机",
     ...            deadline="2025-12-31", deadline_text="到2025年")
     >>> quantity(t)
     'at least 18 million kW'
@@ -37,7 +37,8 @@ _DISPLAY: dict[str, tuple[tuple[str, str, float], ...]] = {
     "m2": ((r"亩|mu\b", "mu", 10000 / 15), (r"公顷|hectare", "hectares", 1e4),
            (r"平方公里|km2|square kilomet", "square kilometres", 1e6),
            (r"", "square metres", 1.0)),
-    "tonne": ((r"", "tonnes", 1.0),),
+    "tonne": ((r"^(?:千克|公斤)|kg|kilogram", "kg", 1e-3), (r"^克|^g\b|gram", "grams", 1e-6),
+              (r"", "tonnes", 1.0)),
     "person": ((r"", "people", 1.0),),
     "day": ((r"工作日|working day", "working days", 1.0), (r"", "days", 1.0)),
     "hour": ((r"", "hours", 1.0),), "year": ((r"", "years", 1.0),),
@@ -47,9 +48,11 @@ _DISPLAY: dict[str, tuple[tuple[str, str, float], ...]] = {
 
 
 def _plain(x: float) -> str:
-    if abs(x - round(x)) < 1e-9:
+    if abs(x - round(x)) < 1e-9 * max(1.0, abs(x)):
         return f"{int(round(x)):,}"
-    return f"{x:,.4f}".rstrip("0").rstrip(".")
+    whole, _, frac = f"{x:.10f}".partition(".")
+    frac = frac.rstrip("0")
+    return f"{int(whole):,}" + (f".{frac}" if frac else "")
 
 
 def number(x: float) -> str:

@@ -13,7 +13,8 @@ The fitted model is stored without pickle: settings as JSON, weights as safetens
 Example:
     >>> import numpy as np
     >>> scorer = SentenceScorer(np.zeros(SentenceScorer.n_features(4)), 0.0, dim=4)
-    >>> scorer.candidates("关于推进算力建设的通知\\n为加快算力建设，制定本方案。\\n一、总体要求", "zh")
+    >>> text = "关于推进算力建设的通知\\n为加快算力建设，制定本方案。\\n一、总体要求"
+    >>> scorer.candidates(text, "zh")
     [Span(start=0, end=11), Span(start=12, end=26), Span(start=27, end=33)]
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -35,10 +37,16 @@ from policynlp.text.sentences import split_sentences
 DEFAULT_PATH = Path(__file__).with_name("data") / "sentence_scorer"
 #: Only the opening sentences of a document are candidates (purpose and scope come early;
 #: a 20,000-character plan is not embedded whole to write two sentences).
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 12
+#: Tokens of each candidate the encoder reads (the opening words carry purpose and scope).
+MAX_TOKENS = 96
+#: Embeddings of recently seen sentences, reused (boilerplate lines repeat across documents).
+_CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
+_CACHE_SIZE = 50_000
 
 _PURPOSE = re.compile(r"^(?:为了?|为进一步|根据|按照|to |in order to |aims? |at a glance)", re.I)
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、]|第.{1,3}[章条])")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|"
+                      r"\d+[.、]|第.{1,3}[章条])")
 _SHAPE = 10
 
 
@@ -47,7 +55,7 @@ def _shape(text: str, span: Span, index: int, n: int) -> list[float]:
     digits = sum(c.isdigit() for c in s)
     return [
         1.0 if index == 0 else 0.0,                      # the title line
-        index / max(n - 1, 1),                           # relative position
+        min(index, MAX_CANDIDATES) / MAX_CANDIDATES,     # position
         1.0 / (1 + index),                               # early sentences
         min(len(s), 400) / 400,                          # length
         1.0 if len(s) < 20 else 0.0,                     # very short (headings, addressees)
@@ -68,11 +76,22 @@ def _base_encoder() -> tuple[Any, Any]:
 
 def embed_sentences(sentences: Sequence[str], encoder: tuple[Any, Any] | None = None
                     ) -> np.ndarray:
-    """e5 embeddings (``query:`` prefix, 128 tokens) of sentences with the base encoder."""
+    """e5 embeddings (``query:`` prefix, :data:`MAX_TOKENS` tokens) of sentences with the
+    base encoder; sentences seen recently come from a cache, the rest are embedded in one
+    batched pass sorted by length."""
     from policynlp.models.e5 import embed
 
-    model, tok = encoder or _base_encoder()
-    return embed(model, tok, [f"query: {s}" for s in sentences], max_length=128)
+    todo = sorted({s for s in sentences if s not in _CACHE}, key=len)
+    if todo:
+        model, tok = encoder or _base_encoder()
+        vecs = embed(model, tok, [f"query: {s}" for s in todo], max_length=MAX_TOKENS)
+        for sent, vec in zip(todo, vecs, strict=True):
+            _CACHE[sent] = vec
+            if len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    if not sentences:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([_CACHE[s] for s in sentences])
 
 
 class SentenceScorer:
@@ -92,8 +111,13 @@ class SentenceScorer:
 
     @staticmethod
     def candidates(text: str, lang: str | None = None) -> list[Span]:
-        """The sentences that may be picked: the first :data:`MAX_CANDIDATES`."""
-        return split_sentences(text, lang)[:MAX_CANDIDATES]
+        """The sentences that may be picked: the first :data:`MAX_CANDIDATES` (only the
+        opening of a long document is split)."""
+        head = text[:4000] if len(text) > 4000 else text
+        spans = split_sentences(head, lang)
+        if len(head) < len(text) and spans:
+            spans = spans[:-1]  # the last one may be cut off
+        return spans[:MAX_CANDIDATES]
 
     @staticmethod
     def features(text: str, spans: Sequence[Span], embeddings: np.ndarray) -> np.ndarray:
@@ -103,13 +127,26 @@ class SentenceScorer:
     def score(self, text: str, lang: str | None = None, *,
               encoder: tuple[Any, Any] | None = None) -> list[tuple[Span, float]]:
         """``(sentence span, probability)`` for each candidate, in document order."""
-        spans = self.candidates(text, lang)
-        if not spans:
-            return []
-        emb = embed_sentences([text[s.start:s.end] for s in spans], encoder)
-        x = self.features(text, spans, emb)
-        p = 1 / (1 + np.exp(-(x @ self.coef + self.intercept)))
-        return list(zip(spans, p.tolist()))
+        return self.score_many([(text, lang)], encoder=encoder)[0]
+
+    def score_many(self, docs: Sequence[tuple[str, str | None]], *,
+                   encoder: tuple[Any, Any] | None = None) -> list[list[tuple[Span, float]]]:
+        """:meth:`score` for many documents with one batched encoder pass."""
+        spans = [self.candidates(text, lang) for text, lang in docs]
+        sentences = [text[s.start:s.end]
+                     for (text, _), sp in zip(docs, spans, strict=True) for s in sp]
+        emb = embed_sentences(sentences, encoder)
+        out: list[list[tuple[Span, float]]] = []
+        at = 0
+        for (text, _), sp in zip(docs, spans, strict=True):
+            if not sp:
+                out.append([])
+                continue
+            x = self.features(text, sp, emb[at:at + len(sp)])
+            at += len(sp)
+            p = 1 / (1 + np.exp(-(x @ self.coef + self.intercept)))
+            out.append(list(zip(sp, p.tolist(), strict=False)))
+        return out
 
     @classmethod
     def fit(cls, x: np.ndarray, y: np.ndarray, *, c: float = 1.0, k: int = 2,
