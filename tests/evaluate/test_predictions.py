@@ -1,0 +1,92 @@
+"""evaluate_predictions against hand-computed values (SPEC section 7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from policynlp.errors import UnknownLabelError
+from policynlp.evaluate.predictions import evaluate_predictions
+
+
+def _gold(rid: str, sectors: list[str], level: str, dual: bool, lang: str = "zh",
+          targets: list[dict] | None = None, key_dates: list[dict] | None = None) -> dict:
+    return {"id": rid, "lang": lang, "text": "到2025年达到30%。自2024年1月1日起施行。",
+            "sectors": sectors, "risk": {"level": level, "channels": []},
+            "dual_use": {"relevant": dual, "evidence": []}, "targets": targets or [],
+            "key_dates": key_dates or [], "summary": {"at_a_glance": None, "key_points": []}}
+
+
+def _pred(rid: str, sectors: list[str], level: str | None, dual: bool, score: float,
+          targets: list[dict] | None = None, key_dates: list[dict] | None = None) -> dict:
+    return {"id": rid, "sectors": [{"label": s, "score": 0.9} for s in sectors],
+            "risk": {"level": level, "scores": {}, "channels": []},
+            "dual_use": {"relevant": dual, "score": score}, "targets": targets or [],
+            "key_dates": key_dates or []}
+
+
+TARGET = {"text": "到2025年达到30%", "start": 0, "end": 11, "value": 30.0, "unit": "percent",
+          "comparator": "exact", "deadline": "2025-12-31"}
+KEY_DATE = {"type": "effective", "date": "2024-01-01", "text": "自2024年1月1日起施行",
+            "start": 12, "end": 26}
+
+
+def test_hand_computed_figures() -> None:
+    gold = [_gold("1", ["energy", "finance"], "low", True, targets=[TARGET],
+                  key_dates=[KEY_DATE]),
+            _gold("2", ["automotive"], "high", False, targets=[TARGET]),
+            _gold("3", ["maritime"], "medium", True, lang="en")]
+    pred = [_pred("1", ["energy"], "low", True, 0.9, targets=[TARGET], key_dates=[KEY_DATE]),
+            _pred("2", ["automotive", "defense"], "medium", True, 0.6),
+            _pred("3", ["maritime"], "medium", False, 0.3)]
+    m = evaluate_predictions(gold, pred, bootstrap=0)["all"]
+    # sectors: TP energy, automotive, maritime; FP defense; FN finance
+    assert m["sectors"]["micro_precision"] == pytest.approx(3 / 4, abs=1e-4)
+    assert m["sectors"]["micro_recall"] == pytest.approx(3 / 4, abs=1e-4)
+    # risk: low→low, high→medium, medium→medium
+    assert m["risk"]["accuracy"] == pytest.approx(2 / 3, abs=1e-4)
+    assert m["risk"]["mae"] == pytest.approx(1 / 3, abs=1e-4)
+    assert m["risk"]["macro_f1"] == pytest.approx((1 + 2 / 3 + 0) / 3, abs=1e-4)
+    assert m["risk"]["confusion"] == [[1, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0]]
+    # dual use: gold 1,0,1; pred 1,1,0; scores .9,.6,.3
+    assert (m["dual_use"]["precision"], m["dual_use"]["recall"]) == (0.5, 0.5)
+    assert m["dual_use"]["auroc"] == 0.5
+    # targets: 2 gold, 1 predicted and matched
+    assert (m["targets"]["precision"], m["targets"]["recall"]) == (1.0, 0.5)
+    assert m["target_errors"] == {"missed": 1, "spurious": 0, "deadline": 0}
+    assert m["key_dates"] == {"gold": 1, "correct": 1, "accuracy": 1.0}
+
+
+def test_per_language_blocks() -> None:
+    gold = [_gold("1", ["energy"], "low", False), _gold("2", ["finance"], "low", False, "en")]
+    pred = [_pred("1", ["energy"], "low", False, 0.1), _pred("2", ["energy"], "low", False, 0.1)]
+    m = evaluate_predictions(gold, pred, bootstrap=0)
+    assert m["zh"]["sectors"]["micro_f1"] == 1.0 and m["en"]["sectors"]["micro_f1"] == 0.0
+    assert m["zh"]["documents"] == m["en"]["documents"] == 1
+
+
+def test_missing_records_count_as_misses_and_empty_predictions_score_zero() -> None:
+    gold = [_gold("1", ["energy"], "low", True), _gold("2", ["finance"], "high", True)]
+    m = evaluate_predictions(gold, [_pred("1", ["energy"], "low", True, 0.8)], bootstrap=0)
+    assert m["missing_predictions"] == 1
+    assert m["all"]["sectors"]["micro_recall"] == 0.5
+    assert m["all"]["risk"]["accuracy"] == 0.5 and m["all"]["risk"]["mae"] == 1.0
+    assert m["all"]["dual_use"]["recall"] == 0.5
+    empty = evaluate_predictions(gold, [{"id": "1"}, {"id": "2"}], bootstrap=0)["all"]
+    assert empty["sectors"]["micro_f1"] == 0.0 and empty["dual_use"]["f1"] == 0.0
+
+
+def test_unknown_labels_are_clear_errors() -> None:
+    gold = [_gold("doc-7", ["energy"], "low", False)]
+    with pytest.raises(UnknownLabelError, match="'doc-7'.*cooking"):
+        evaluate_predictions(gold, [_pred("doc-7", ["cooking"], "low", False, 0.1)], bootstrap=0)
+    with pytest.raises(UnknownLabelError, match="gold record 'doc-8'"):
+        evaluate_predictions([_gold("doc-8", ["weather"], "low", False)], [], bootstrap=0)
+
+
+def test_bootstrap_intervals_bracket_the_figure() -> None:
+    gold = [_gold(str(i), ["energy" if i % 2 else "finance"], "low", bool(i % 3))
+            for i in range(30)]
+    pred = [_pred(str(i), ["energy"], "low", bool(i % 2), 0.5) for i in range(30)]
+    m = evaluate_predictions(gold, pred, bootstrap=200, seed=1)
+    low, high = m["intervals"]["sectors.micro_f1"]
+    assert low <= m["all"]["sectors"]["micro_f1"] <= high and low < high
