@@ -171,7 +171,7 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
                 if (g.get("summary") or {}).get("at_a_glance")]
     if with_ref:
         s = score_summaries(((ps_.get("at_a_glance"), g["summary"]["at_a_glance"], g["text"])
-                             for ps_, g in with_ref), [g.get("lang") for _, g in with_ref])
+                             for ps_, g in with_ref), [str(g.get("lang")) for _, g in with_ref])
         out["summaries"] = {**s["rouge"], **{k: v for k, v in s.items() if k != "rouge"}}
     return out
 
@@ -199,19 +199,21 @@ def evaluate_predictions(gold: Sequence[dict[str, Any]],
     """
     sectors, levels, channels = _space()
     by_id: dict[str, dict[str, Any]] = {}
-    for p in pred:
-        d = _pred_dict(p)
+    for record in pred:
+        d = _pred_dict(record)
         by_id[str(d.get("id"))] = d
-    golds, preds, missing = [], [], 0
+    golds: list[dict[str, Any]] = []
+    preds: list[dict[str, Any]] = []
+    missing = 0
     for g in gold:
         rid = str(g.get("id"))
         _check(g.get("sectors") or [], sectors, "sectors", rid, "gold")
         _check(((g.get("risk") or {}).get("channels") or []), channels, "risk channels", rid,
                "gold")
-        p = by_id.get(rid)
-        if p is None or p.get("error"):
+        found = by_id.get(rid)
+        if found is None or found.get("error"):
             missing += 1
-            p = {"id": rid}
+        p: dict[str, Any] = {"id": rid} if found is None or found.get("error") else found
         _check([s["label"] for s in p.get("sectors") or []], sectors, "sectors", rid, "predicted")
         _check([c["label"] if isinstance(c, dict) else c
                 for c in (p.get("risk") or {}).get("channels") or []], channels,

@@ -31,7 +31,7 @@ from policynlp.summarize.render import deadline_phrase, iso_date, quantity
 from policynlp.summarize.sentences import SentenceScorer, default_scorer
 
 #: How many target bullets a draft carries at most (chosen on the dev split).
-MAX_TARGETS = 5
+MAX_TARGETS = 8
 _UNSET = object()
 
 
@@ -100,7 +100,9 @@ def _subject(title: str, bodies: Sequence[IssuingBody]) -> tuple[str, str | None
 
 
 _METRIC_LEAD = re.compile(r"^(?:可以|可|将|要|应当|应|力争|确保|争取|再|并|按|在|对|使|推动|推进|"
-                          r"到\d{4}年(?:底|末)?|\d{4}年(?:底|末)?|，|、)+")
+                          r"或者|或|"
+                          r"第[一二三四五六七八九十百零\d]+条|到\d{4}年(?:底|末)?|\d{4}年(?:底|末)?|"
+                          r"，|、|\s)+")
 _METRIC_TAIL = re.compile(r"(?:的|达到|达|为|超过|不低于|不少于|不超过|累计|以上|左右)+$")
 
 
@@ -125,6 +127,13 @@ def target_bullet(t: Target, lang: str, glossary: Glossary | None = None) -> str
     """
     glossary = glossary or Glossary.load()
     amount = quantity(t)
+    if lang == "zh" and t.unit == "item" and t.unit_text:
+        # 个月 → months, 万辆 → vehicles: a unit noun the glossary knows as a whole word
+        for noun in (t.unit_text, t.unit_text.lstrip("个万亿千百")):
+            term = glossary.get(noun) if len(noun) > 1 else None
+            if term is not None:
+                amount += f" {term.en}"
+                break
     due = _due(t, lang, glossary)
     if lang == "en" and not t.metric:
         words = " ".join(t.text.split())
@@ -216,7 +225,9 @@ def compose(text: str, lang: str, *, title: str | None = None,
         if bodies:
             who = "The " + who if not who.startswith(("The ", "General")) else who
             who = "The " + who if who.startswith("General") else who
-        what = f"{'an' if (kind or 'notice')[0] in 'aeiou' else 'a'} {kind or 'document'}"
+        kind = kind or "document"
+        article = "" if kind.endswith("s") else "an " if kind[0] in "aeiou" else "a "
+        what = f"{article}{kind}"  # "a notice", "an action plan", "opinions", "measures"
         if subject:
             what += f" on {glossary.render(subject).text}"
         sentences.append(f"{who} issued {what}.")
