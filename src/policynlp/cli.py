@@ -203,6 +203,75 @@ def summarize(
     _report(writer, output, codes, elapsed, quiet, verb="summarised")
 
 
+def _headline_table(result: dict[str, Any]) -> Table:
+    from policynlp.evaluate.predictions import HEADLINES
+
+    table = Table(title=f"{result['documents']} documents "
+                        f"({result['missing_predictions']} without a prediction)")
+    table.add_column("metric")
+    for lang in ("all", "zh", "en"):
+        table.add_column(lang, justify="right")
+    table.add_column("95% interval", justify="right")
+    for task, key in HEADLINES:
+        cells = [str((result.get(lang, {}).get(task) or {}).get(key, "–"))
+                 for lang in ("all", "zh", "en")]
+        interval = (result.get("intervals") or {}).get(f"{task}.{key}")
+        table.add_row(f"{task} {key}", *cells,
+                      f"{interval[0]}–{interval[1]}" if interval else "–")
+    return table
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Labelled records (JSONL, or a folder of them).")],
+    pred: Annotated[Path | None, typer.Option(help="Predicted output records (JSONL/Parquet).")] = None,
+    model: ModelOpt = None,
+    device: DeviceOpt = "auto",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write every metric here.")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the intervals.")] = 1000,
+    quiet: QuietOpt = False,
+) -> None:
+    """Score predictions (or a model, run through the engine) against labelled records."""
+    from policynlp.corpus.stats import read_labelled
+    from policynlp.evaluate.predictions import evaluate_predictions, predict_with_model
+    from policynlp.io import read_analyses
+
+    try:
+        gold_records = read_labelled(gold)
+        if not gold_records:
+            raise typer.BadParameter(f"{gold} holds no labelled records", param_hint="GOLD")
+        predictions: list[Any] = (list(read_analyses(pred)) if pred is not None else
+                                  predict_with_model(gold_records, str(model) if model else None,
+                                                     device=device))
+        result = evaluate_predictions(gold_records, predictions, bootstrap=bootstrap)
+    except PolicyNLPError as err:
+        raise _fail(err) from None
+    if json_out is not None:
+        json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+    if not quiet:
+        Console().print(_headline_table(result))
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="Evaluation result A (from evaluate --json).")],
+    b: Annotated[Path, typer.Argument(help="Evaluation result B.")],
+) -> None:
+    """Two evaluation results side by side: B − A, and whether B is outside A's interval."""
+    from policynlp.evaluate.predictions import compare_results
+
+    rows = compare_results(json.loads(a.read_text(encoding="utf-8")),
+                           json.loads(b.read_text(encoding="utf-8")))
+    table = Table(title=f"{b.name} against {a.name}")
+    for col in ("metric", "A", "B", "B − A", "outside A's 95% interval"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for name, r in rows.items():
+        flag = "–" if r["outside_interval"] is None else ("yes" if r["outside_interval"] else "no")
+        table.add_row(name, str(r["a"]), str(r["b"]), f"{r['delta']:+.4f}", flag)
+    Console().print(table)
+
+
 @app.command()
 def score(
     input: InputArg,

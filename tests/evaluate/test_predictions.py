@@ -90,3 +90,32 @@ def test_bootstrap_intervals_bracket_the_figure() -> None:
     m = evaluate_predictions(gold, pred, bootstrap=200, seed=1)
     low, high = m["intervals"]["sectors.micro_f1"]
     assert low <= m["all"]["sectors"]["micro_f1"] <= high and low < high
+
+
+def test_evaluate_and_compare_commands(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from policynlp.cli import app
+
+    gold = [_gold("1", ["energy"], "low", True), _gold("2", ["finance"], "high", False, "en")]
+    good = [_pred("1", ["energy"], "low", True, 0.8), _pred("2", ["finance"], "high", False, 0.2)]
+    bad = [_pred("1", ["finance"], "high", False, 0.2)]
+    for name, rows in (("gold", gold), ("good", good), ("bad", bad)):
+        (tmp_path / f"{name}.jsonl").write_text(
+            "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    for name in ("good", "bad"):
+        result = runner.invoke(app, ["evaluate", str(tmp_path / "gold.jsonl"), "--pred",
+                                     str(tmp_path / f"{name}.jsonl"), "--json",
+                                     str(tmp_path / f"{name}.json"), "--bootstrap", "50"])
+        assert result.exit_code == 0, result.output
+    good_m = json.loads((tmp_path / "good.json").read_text())
+    bad_m = json.loads((tmp_path / "bad.json").read_text())
+    assert good_m["all"]["sectors"]["micro_f1"] == 1.0 and bad_m["missing_predictions"] == 1
+    assert bad_m["all"]["sectors"]["micro_f1"] == 0.0
+    result = runner.invoke(app, ["compare", str(tmp_path / "good.json"),
+                                 str(tmp_path / "bad.json")])
+    assert result.exit_code == 0 and "sectors.micro_f1" in result.output
+    assert "-1.0000" in result.output

@@ -253,4 +253,46 @@ def _bootstrap(golds: list[dict[str, Any]], preds: list[dict[str, Any]], rounds:
             for name, v in samples.items() if v}
 
 
-__all__ = ["HEADLINES", "evaluate_predictions"]
+def predict_with_model(gold: Sequence[dict[str, Any]], model: str | None = None, *,
+                       device: str = "auto") -> list[Analysis]:
+    """Predictions for the gold records' texts: classifier and targets through the batch
+    engine, then the default summariser on the results."""
+    from policynlp.data import Document
+    from policynlp.engine import ScoringEngine
+    from policynlp.summarize.generators import SummaryComponent
+
+    engine = ScoringEngine.from_model_path(model, device=device,
+                                           tasks=("sectors", "risk", "dual_use", "targets"))
+    docs = [Document(id=str(g["id"]), text=g["text"], lang=g.get("lang"), title=g.get("title"),
+                     date=g.get("date")) for g in gold]
+    analyses = list(engine.score(docs))
+    ok = [(d, a) for d, a in zip(docs, analyses, strict=True) if a.error is None]
+    if ok:
+        SummaryComponent().process([d for d, _ in ok], [a for _, a in ok])
+    return analyses
+
+
+def compare_results(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Headline figures of two evaluation results side by side: B − A, and whether B lies
+    outside A's bootstrap interval.
+
+    Example:
+        >>> a = {"all": {"sectors": {"micro_f1": 0.70}},
+        ...      "intervals": {"sectors.micro_f1": [0.6, 0.8]}}
+        >>> b = {"all": {"sectors": {"micro_f1": 0.85}}}
+        >>> compare_results(a, b)["sectors.micro_f1"]
+        {'a': 0.7, 'b': 0.85, 'delta': 0.15, 'outside_interval': True}
+    """
+    out: dict[str, Any] = {}
+    for task, key in HEADLINES:
+        va, vb = _headline(a.get("all", {}), task, key), _headline(b.get("all", {}), task, key)
+        if va is None or vb is None:
+            continue
+        interval = (a.get("intervals") or {}).get(f"{task}.{key}")
+        outside = None if interval is None else not interval[0] <= vb <= interval[1]
+        out[f"{task}.{key}"] = {"a": va, "b": vb, "delta": round(vb - va, 4),
+                                "outside_interval": outside}
+    return out
+
+
+__all__ = ["HEADLINES", "compare_results", "evaluate_predictions", "predict_with_model"]
