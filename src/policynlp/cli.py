@@ -228,6 +228,7 @@ def evaluate(
     model: ModelOpt = None,
     device: DeviceOpt = "auto",
     json_out: Annotated[Path | None, typer.Option("--json", help="Write every metric here.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the intervals.")] = 1000,
     quiet: QuietOpt = False,
 ) -> None:
@@ -246,6 +247,10 @@ def evaluate(
         result = evaluate_predictions(gold_records, predictions, bootstrap=bootstrap)
     except PolicyNLPError as err:
         raise _fail(err) from None
+    if report is not None:
+        from policynlp.evaluate.report import write_report
+
+        write_report(result, gold_records, predictions, report, title=f"Evaluation: {gold.name}")
     if json_out is not None:
         json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
                             encoding="utf-8")
