@@ -87,7 +87,7 @@ same records and calibrated on the same dev split.
 {gov_line}
 ## Limits
 
-Trained on 360 authored documents and short gov.cn titles: figures on 76 test documents have
+Trained on {_authored_train()} authored documents and short gov.cn titles: figures on 76 test documents have
 wide confidence intervals; real documents are longer and less balanced across risk levels than
 the corpus (see `corpora/README.md`). Package version {__version__}.
 """
@@ -99,6 +99,12 @@ def package(run_dir: Path, out: Path) -> Path:
     size = sum(p.stat().st_size for p in run_dir.rglob("*.safetensors")) / 1e6
     return write_model_folder(out, model, name="policynlp-e5-small", version=__version__,
                               card=model_card(metrics, size), metrics=metrics)
+
+
+def _authored_train() -> int:
+    """How many authored documents the training split holds (the card states it)."""
+    with (REPO / "corpora" / "briefs" / "train.jsonl").open(encoding="utf-8") as fh:
+        return sum(1 for line in fh if line.strip())
 
 
 def main() -> int:
