@@ -29,6 +29,7 @@ from policynlp.summarize.glossary import Glossary  # noqa: E402
 def glossary_coverage(records: list[dict], glossary: Glossary) -> dict[str, float]:
     """Share of Han characters rendered in the titles and extracted target metrics (zh)."""
     out = {}
+    all_done = all_total = 0
     for part in ("title", "metric"):
         done = total = 0
         for rec in records:
@@ -49,6 +50,9 @@ def glossary_coverage(records: list[dict], glossary: Glossary) -> dict[str, floa
                 total += han
                 done += round(r.coverage * han)
         out[part] = round(done / total, 4) if total else 1.0
+        all_done, all_total = all_done + done, all_total + total
+    out["title_and_metric"] = round(all_done / all_total, 4) if all_total else 1.0
+    out["han_characters"] = all_total
     return out
 
 

@@ -7,7 +7,8 @@
 * Target coverage: the share of the reference's "Key targets include:" bullets whose number
   (any non-year number of the bullet, compared in base units) appears in the draft.
 * Issuing-body accuracy: the share of documents whose reference names a known body in its
-  first sentence and whose draft names that same body in its first sentence.
+  first sentence and whose draft names that same body in its first sentence (a local
+  people's government and its general office count as the same issuing authority).
 
 Example:
     >>> draft = "The State Council issued a plan. Key targets include:\\n- 30% by 2025"
@@ -103,7 +104,8 @@ def score_summaries(items: Iterable[tuple[str | None, str, str]],
         ref_bodies = find_bodies_en(_first_sentence(reference))
         if ref_bodies:
             body_docs += 1
-            body_ok += ref_bodies[0] in find_bodies_en(_first_sentence(draft))
+            body_ok += any(ref_bodies[0].same_authority(b)
+                           for b in find_bodies_en(_first_sentence(draft)))
     return {
         "documents": n,
         "rouge": {k: round(v / n, 4) if n else 0.0 for k, v in rouge.items()},

@@ -46,6 +46,18 @@ class IssuingBody:
         place = m.group("place1") or m.group("place2") or ""
         return " ".join(w for w in place.split() if w not in _ETHNIC) or None
 
+    def same_authority(self, other: IssuingBody) -> bool:
+        """The same body, or a local people's government and its general office (which
+        issues documents in the government's name).
+
+        Example:
+            >>> a, b = find_bodies("浙江省人民政府 浙江省人民政府办公厅")
+            >>> a.same_authority(b), a.same_authority(find_bodies("国务院")[0])
+            (True, False)
+        """
+        return self == other or (self.place is not None and self.place == other.place
+                                 and self.level == other.level)
+
     @property
     def house_name(self) -> str:
         """The name as the house style writes it (SPEC §5): the English name with the acronym
@@ -116,9 +128,13 @@ def _english_patterns() -> list[tuple[re.Pattern[str], IssuingBody]]:
     pats: list[tuple[str, IssuingBody]] = []
     for body in dict.fromkeys(names.values()):
         pats.append((re.escape(body.en), body))
-        office = re.match(r"General Office of the (.+)$", body.en)
-        if office:  # "the State Council General Office"
-            pats.append((re.escape(office.group(1)) + " General Office", body))
+        for part in ("General Office", "Standing Committee"):
+            inner = re.match(rf"{part} of the (.+)$", body.en)
+            if inner:  # "the State Council General Office", "the NPC Standing Committee"
+                pats.append((re.escape(inner.group(1)) + f" {part}", body))
+                parent = names.get(body.zh.replace("常务委员会", "").replace("办公厅", ""))
+                if parent is not None and parent.abbr:
+                    pats.append((re.escape(parent.abbr) + f" {part}", body))
         if body.abbr:
             pats.append((re.escape(body.abbr), body))
         place = body.place
