@@ -87,9 +87,9 @@ same records and calibrated on the same dev split.
 {gov_line}
 ## Limits
 
-Trained on {_authored_train()} authored documents and short gov.cn titles: figures on 76 test documents have
-wide confidence intervals; real documents are longer and less balanced across risk levels than
-the corpus (see `corpora/README.md`). Package version {__version__}.
+Trained on {_authored_train()} authored documents and short gov.cn titles: figures on 76 test
+documents have wide confidence intervals; real documents are longer and less balanced across risk
+levels than the corpus (see `corpora/README.md`). Package version {__version__}.
 """
 
 

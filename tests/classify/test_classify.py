@@ -124,7 +124,7 @@ def test_bring_your_own_encoder_runs_in_analyze(tiny_encoder_dir: Path, tmp_path
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert all(set(r["sector_scores"]) == set(LabelSpace.from_schema().sectors) for r in rows)
     assert all(r["risk"]["level"] in ("low", "medium", "high") for r in rows)
-    assert rows[0]["model"]["components"] == ["language", "targets", "classifier"]
+    assert rows[0]["model"]["components"] == ["language", "targets", "classifier", "summary"]
 
 
 def test_baseline_learns_the_toy_tasks() -> None:

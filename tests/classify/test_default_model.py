@@ -33,7 +33,7 @@ def test_default_model_fills_every_field_schema_valid(nlp) -> None:  # type: ign
     for a in out:
         d = a.to_dict()
         check_output_record(d, docs[out.index(a)]["text"])
-        assert d["model"]["components"] == ["language", "targets", "classifier"]
+        assert d["model"]["components"] == ["language", "targets", "classifier", "summary"]
         assert len(d["sector_scores"]) == 22 and d["risk"]["level"] in ("low", "medium", "high")
         assert 0.0 <= d["dual_use"]["score"] <= 1.0
     top = {a.id: sorted(a.sector_scores, key=a.sector_scores.get, reverse=True)[:3] for a in out}
