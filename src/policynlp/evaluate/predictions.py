@@ -40,7 +40,7 @@ from policynlp.data import Analysis, KeyDate, Target
 from policynlp.errors import UnknownLabelError
 from policynlp.evaluate.classification import expected_calibration_error
 from policynlp.evaluate.summaries import score_summaries
-from policynlp.evaluate.targets import score_targets
+from policynlp.evaluate.targets import match_targets, score_targets
 
 HEADLINES = (("sectors", "micro_f1"), ("risk", "macro_f1"), ("dual_use", "f1"),
              ("targets", "f1"), ("summaries", "rougeL"))
@@ -235,19 +235,71 @@ def evaluate_predictions(gold: Sequence[dict[str, Any]],
     return result
 
 
+def _doc_stats(golds: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-document parts of the headline figures, computed once for the bootstrap."""
+    from policynlp.evaluate.summaries import _scorer
+
+    sectors, levels, _ = _space()
+    n = len(golds)
+    sec = np.zeros((n, 3))            # true positives, false positives, false negatives
+    tgt = np.zeros((n, 3))            # matched, gold, predicted
+    risk = np.full((n, 2), -2)        # gold level, predicted level (-1: none; -2: no gold)
+    dual = np.full((n, 2), -1)        # gold, predicted (-1: no gold)
+    rouge = np.full(n, np.nan)
+    scorer = _scorer()
+    for i, (g, p) in enumerate(zip(golds, preds, strict=True)):
+        gs, ps = set(g.get("sectors") or []), {x["label"] for x in p.get("sectors") or []}
+        sec[i] = (len(gs & ps), len(ps - gs), len(gs - ps))
+        gt = [Target.from_dict(x) for x in g.get("targets") or []]
+        pt = [Target.from_dict(x) for x in p.get("targets") or []]
+        tgt[i] = (len(match_targets(gt, pt)), len(gt), len(pt))
+        gl, pl = (g.get("risk") or {}).get("level"), (p.get("risk") or {}).get("level")
+        if gl:
+            risk[i] = (levels.index(gl), levels.index(pl) if pl else -1)
+        gd = (g.get("dual_use") or {}).get("relevant")
+        if gd is not None:
+            dual[i] = (int(gd), int(bool((p.get("dual_use") or {}).get("relevant"))))
+        ref = (g.get("summary") or {}).get("at_a_glance")
+        if ref:
+            draft = (p.get("summary") or {}).get("at_a_glance") or ""
+            rouge[i] = scorer.score(ref, draft)["rougeL"].fmeasure if draft else 0.0
+    return {"sectors": sec, "targets": tgt, "risk": risk, "dual": dual, "rouge": rouge,
+            "levels": len(levels)}
+
+
+def _f1(tp: float, fp: float, fn: float) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
 def _bootstrap(golds: list[dict[str, Any]], preds: list[dict[str, Any]], rounds: int,
                seed: int) -> dict[str, list[float]]:
-    """95% percentile intervals of the headline figures, documents resampled."""
+    """95% percentile intervals of the headline figures, documents resampled (the figures
+    are recomputed from per-document counts, so a thousand rounds take a moment)."""
+    stats = _doc_stats(golds, preds)
     rng = np.random.default_rng(seed)
     n = len(golds)
     samples: dict[str, list[float]] = {f"{t}.{k}": [] for t, k in HEADLINES}
+    labels = list(range(stats["levels"]))
     for _ in range(rounds):
         idx = rng.integers(0, n, n)
-        block = _block([golds[i] for i in idx], [preds[i] for i in idx])
-        for t, k in HEADLINES:
-            v = _headline(block, t, k)
-            if v is not None:
-                samples[f"{t}.{k}"].append(v)
+        tp, fp, fn = stats["sectors"][idx].sum(0)
+        samples["sectors.micro_f1"].append(_f1(tp, fp, fn))
+        r = stats["risk"][idx]
+        r = r[r[:, 0] >= 0]
+        if len(r):
+            samples["risk.macro_f1"].append(float(f1_score(
+                r[:, 0], r[:, 1], labels=labels, average="macro", zero_division=0)))
+        d = stats["dual"][idx]
+        d = d[d[:, 0] >= 0]
+        if len(d):
+            samples["dual_use.f1"].append(_f1(float(((d[:, 0] == 1) & (d[:, 1] == 1)).sum()),
+                                              float(((d[:, 0] == 0) & (d[:, 1] == 1)).sum()),
+                                              float(((d[:, 0] == 1) & (d[:, 1] == 0)).sum())))
+        m, g, p = stats["targets"][idx].sum(0)
+        samples["targets.f1"].append(_f1(m, p - m, g - m))
+        rouge = stats["rouge"][idx]
+        if not np.isnan(rouge).all():
+            samples["summaries.rougeL"].append(float(np.nanmean(rouge)))
     return {name: [round(float(np.percentile(v, 2.5)), 4), round(float(np.percentile(v, 97.5)),
                                                                   4)]
             for name, v in samples.items() if v}
