@@ -118,7 +118,7 @@ def _simple_bars(values: dict[str, float], title: str) -> str:
     for i, v in enumerate(values.values()):
         ax.text(i, v, f"{v:g}", ha="center", va="bottom", fontsize=8)
     ax.set_title(title)
-    ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(axis="x", labelsize=8, labelrotation=25)
     return _png(fig)
 
 
