@@ -262,12 +262,17 @@ def evaluate(
 def compare(
     a: Annotated[Path, typer.Argument(help="Evaluation result A (from evaluate --json).")],
     b: Annotated[Path, typer.Argument(help="Evaluation result B.")],
+    report: Annotated[Path | None, typer.Option(help="Write the comparison as HTML here.")] = None,
 ) -> None:
     """Two evaluation results side by side: B − A, and whether B is outside A's interval."""
     from policynlp.evaluate.predictions import compare_results
 
     rows = compare_results(json.loads(a.read_text(encoding="utf-8")),
                            json.loads(b.read_text(encoding="utf-8")))
+    if report is not None:
+        from policynlp.evaluate.report import write_comparison
+
+        write_comparison(rows, report, a.name, b.name)
     table = Table(title=f"{b.name} against {a.name}")
     for col in ("metric", "A", "B", "B − A", "outside A's 95% interval"):
         table.add_column(col, justify="left" if col == "metric" else "right")

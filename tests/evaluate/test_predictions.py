@@ -116,6 +116,16 @@ def test_evaluate_and_compare_commands(tmp_path) -> None:  # type: ignore[no-unt
     assert good_m["all"]["sectors"]["micro_f1"] == 1.0 and bad_m["missing_predictions"] == 1
     assert bad_m["all"]["sectors"]["micro_f1"] == 0.0
     result = runner.invoke(app, ["compare", str(tmp_path / "good.json"),
-                                 str(tmp_path / "bad.json")])
+                                 str(tmp_path / "bad.json"), "--report", str(tmp_path / "d.html")])
     assert result.exit_code == 0 and "sectors.micro_f1" in result.output
-    assert "-1.0000" in result.output
+    assert "-1.0000" in result.output and 'id="deltas"' in (tmp_path / "d.html").read_text()
+    # gold as Parquet reads the same
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(gold), tmp_path / "gold.parquet")
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "gold.parquet"), "--pred",
+                                 str(tmp_path / "good.jsonl"), "--json",
+                                 str(tmp_path / "pq.json"), "--bootstrap", "0", "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "pq.json").read_text())["all"] == good_m["all"]

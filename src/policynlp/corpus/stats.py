@@ -98,9 +98,15 @@ def coverage(records: Iterable[dict[str, Any]]) -> Coverage:
 
 
 def read_labelled(path: str | Path) -> list[dict[str, Any]]:
-    """Full labelled records (text + sectors) from a JSONL file or every JSONL under a folder."""
+    """Full labelled records (text + sectors) from a JSONL or Parquet file, or every JSONL
+    under a folder."""
     from policynlp.corpus.validate import iter_corpus_files
 
+    if Path(path).suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(path).to_pylist()
+        return [r for r in rows if isinstance(r, dict) and "text" in r and "sectors" in r]
     out = []
     for file in iter_corpus_files(Path(path)):
         with file.open(encoding="utf-8") as fh:

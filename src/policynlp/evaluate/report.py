@@ -254,4 +254,43 @@ def _reliability_inputs(gold: Sequence[dict[str, Any]], preds: dict[str, dict[st
     return {k: (np.array(v[0]), np.array(v[1])) for k, v in out.items() if v[0]}
 
 
-__all__ = ["write_report"]
+def write_comparison(rows: dict[str, dict[str, Any]], path: str | Path, name_a: str = "A",
+                     name_b: str = "B") -> None:
+    """Write :func:`~policynlp.evaluate.predictions.compare_results` as an HTML page with a
+    chart of the deltas.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "diff.html"
+        >>> write_comparison({"sectors.micro_f1": {"a": 0.7, "b": 0.8, "delta": 0.1,
+        ...                   "outside_interval": True}}, out)
+        >>> "outside A's 95% interval" in out.read_text(encoding="utf-8")
+        True
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    head = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>"
+            f"{html.escape(name_b)} against {html.escape(name_a)}</title><style>{_STYLE}"
+            f"</style></head><body><h1>{html.escape(name_b)} against {html.escape(name_a)}</h1>")
+    table = ["<table><tr><th>metric</th><th>A</th><th>B</th><th>B − A</th>"
+             "<th>outside A's 95% interval</th></tr>"]
+    for metric, r in rows.items():
+        flag = "–" if r["outside_interval"] is None else ("yes" if r["outside_interval"] else "no")
+        table.append(f"<tr><td>{html.escape(metric)}</td><td>{r['a']}</td><td>{r['b']}</td>"
+                     f"<td>{r['delta']:+.4f}</td><td>{flag}</td></tr>")
+    table.append("</table>")
+    fig, ax = plt.subplots(figsize=(6, 0.4 * len(rows) + 1))
+    names = list(rows)
+    ax.barh(names, [rows[n]["delta"] for n in names],
+            color=["#55a868" if rows[n]["delta"] >= 0 else "#c44e52" for n in names])
+    ax.axvline(0, color="grey", lw=1)
+    ax.set_title("B − A")
+    Path(path).write_text(head + "".join(table) + _figure("deltas", "Differences B − A",
+                                                             _png(fig)) + "</body></html>",
+                          encoding="utf-8")
+
+
+__all__ = ["write_comparison", "write_report"]
