@@ -52,8 +52,25 @@ def test_hand_computed_figures() -> None:
     assert m["dual_use"]["auroc"] == 0.5
     # targets: 2 gold, 1 predicted and matched
     assert (m["targets"]["precision"], m["targets"]["recall"]) == (1.0, 0.5)
-    assert m["target_errors"] == {"missed": 1, "spurious": 0, "deadline": 0}
+    assert m["target_errors"] == {"missed": 1, "spurious": 0, "value": 0, "unit": 0,
+                                  "comparator": 0, "deadline": 0}
     assert m["key_dates"] == {"gold": 1, "correct": 1, "accuracy": 1.0}
+
+
+def test_target_errors_by_type() -> None:
+    wrong_unit = dict(TARGET, unit="item")
+    wrong_cmp = dict(TARGET, comparator="at_least")
+    late = dict(TARGET, deadline="2026-12-31")
+    gold = [_gold(str(i), ["energy"], "low", False, targets=[TARGET]) for i in range(5)]
+    pred = [_pred("0", ["energy"], "low", False, 0.1, targets=[dict(TARGET, value=35.0)]),
+            _pred("1", ["energy"], "low", False, 0.1, targets=[wrong_unit]),
+            _pred("2", ["energy"], "low", False, 0.1, targets=[wrong_cmp]),
+            _pred("3", ["energy"], "low", False, 0.1, targets=[late]),
+            _pred("4", ["energy"], "low", False, 0.1,
+                  targets=[dict(TARGET, start=12, end=26, value=1.0, unit="day")])]
+    errors = evaluate_predictions(gold, pred, bootstrap=0)["all"]["target_errors"]
+    assert errors == {"missed": 1, "spurious": 1, "value": 1, "unit": 1, "comparator": 1,
+                      "deadline": 1}
 
 
 def test_per_language_blocks() -> None:

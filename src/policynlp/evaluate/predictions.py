@@ -177,10 +177,41 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
 
 
 def _error_types(errors: list[dict[str, Any]]) -> dict[str, int]:
-    """Target errors by type: missed, spurious, wrong deadline."""
-    counts = {"missed": 0, "spurious": 0, "deadline": 0}
+    """Target errors by type. A missed gold target and a spurious predicted one whose spans
+    overlap in the same document are one error: a wrong value, unit or comparator (first
+    that differs); a match with another deadline is a wrong deadline.
+
+    Example:
+        >>> g = {"start": 0, "end": 9, "value": 30.0, "unit": "percent", "comparator": "exact"}
+        >>> _error_types([{"doc": "1", "type": "missed", "gold": g},
+        ...               {"doc": "1", "type": "spurious", "pred": dict(g, value=35.0)}])
+        {'missed': 0, 'spurious': 0, 'value': 1, 'unit': 0, 'comparator': 0, 'deadline': 0}
+    """
+    from policynlp.evaluate.targets import unit_class
+
+    counts = {"missed": 0, "spurious": 0, "value": 0, "unit": 0, "comparator": 0, "deadline": 0}
+    spurious = [e for e in errors if e["type"] == "spurious"]
+    used: set[int] = set()
     for e in errors:
-        counts[e["type"]] = counts.get(e["type"], 0) + 1
+        if e["type"] == "deadline":
+            counts["deadline"] += 1
+        elif e["type"] == "missed":
+            g = e["gold"]
+            hit = next((i for i, s in enumerate(spurious) if i not in used and s["doc"] == e["doc"]
+                        and s["pred"]["start"] < g["end"] and g["start"] < s["pred"]["end"]),
+                       None)
+            if hit is None:
+                counts["missed"] += 1
+                continue
+            used.add(hit)
+            p = spurious[hit]["pred"]
+            if unit_class(p["unit"]) != unit_class(g["unit"]):
+                counts["unit"] += 1
+            elif p.get("comparator") != g.get("comparator"):
+                counts["comparator"] += 1
+            else:
+                counts["value"] += 1
+    counts["spurious"] = len(spurious) - len(used)
     return counts
 
 
