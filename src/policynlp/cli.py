@@ -57,6 +57,8 @@ DeviceOpt = Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N or mps.")]
 LangOpt = Annotated[str | None, typer.Option(help="Language of records without one: zh or en.")]
 FormatOpt = Annotated[str, typer.Option("--format", help="auto, jsonl, parquet, folder, brief, text.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")]
+BatchSizeOpt = Annotated[int, typer.Option(help="Documents per batch.")]
+MaxCharsOpt = Annotated[int, typer.Option(help="Longest text accepted (characters).")]
 
 
 def _run(nlp: Any, items: Any, writer: Any, input: Path, fmt: str, *, batch_size: int,
@@ -112,8 +114,8 @@ def analyze(
     device: DeviceOpt = "auto",
     lang: LangOpt = None,
     input_format: FormatOpt = "auto",
-    batch_size: Annotated[int, typer.Option(help="Documents per batch.")] = 32,
-    max_chars: Annotated[int, typer.Option(help="Longest text accepted (characters).")] = 2_000_000,
+    batch_size: BatchSizeOpt = 32,
+    max_chars: MaxCharsOpt = 2_000_000,
     table: Annotated[bool, typer.Option("--table", help="Print a table of the results.")] = False,
     quiet: QuietOpt = False,
 ) -> None:
@@ -156,8 +158,8 @@ def summarize(
     device: DeviceOpt = "auto",
     lang: LangOpt = None,
     input_format: FormatOpt = "auto",
-    batch_size: Annotated[int, typer.Option(help="Documents per batch.")] = 32,
-    max_chars: Annotated[int, typer.Option(help="Longest text accepted (characters).")] = 2_000_000,
+    batch_size: BatchSizeOpt = 32,
+    max_chars: MaxCharsOpt = 2_000_000,
     quiet: QuietOpt = False,
 ) -> None:
     """Write only the English "At a glance" summaries, one record per input record.
@@ -265,7 +267,7 @@ def compare(
     report: Annotated[Path | None, typer.Option(help="Write the comparison as HTML here.")] = None,
 ) -> None:
     """Two evaluation results side by side: B − A, and whether B is outside A's interval."""
-    from policynlp.evaluate.predictions import compare_results
+    from policynlp.evaluate.predictions import compare_results, interval_flag
 
     rows = compare_results(json.loads(a.read_text(encoding="utf-8")),
                            json.loads(b.read_text(encoding="utf-8")))
@@ -277,8 +279,7 @@ def compare(
     for col in ("metric", "A", "B", "B − A", "outside A's 95% interval"):
         table.add_column(col, justify="left" if col == "metric" else "right")
     for name, r in rows.items():
-        flag = "–" if r["outside_interval"] is None else ("yes" if r["outside_interval"] else "no")
-        table.add_row(name, str(r["a"]), str(r["b"]), f"{r['delta']:+.4f}", flag)
+        table.add_row(name, str(r["a"]), str(r["b"]), f"{r['delta']:+.4f}", interval_flag(r))
     Console().print(table)
 
 

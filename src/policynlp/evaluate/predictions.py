@@ -378,4 +378,11 @@ def compare_results(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["HEADLINES", "compare_results", "evaluate_predictions", "predict_with_model"]
+def interval_flag(row: dict[str, Any]) -> str:
+    """'yes' / 'no' / '–' (no interval) for a row of :func:`compare_results`."""
+    outside = row["outside_interval"]
+    return "–" if outside is None else ("yes" if outside else "no")
+
+
+__all__ = ["HEADLINES", "compare_results", "evaluate_predictions", "interval_flag",
+           "predict_with_model"]

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from policynlp.data import Analysis, Target
-from policynlp.evaluate.predictions import HEADLINES, _pred_dict, _space
+from policynlp.evaluate.predictions import HEADLINES, _pred_dict, _space, interval_flag
 from policynlp.evaluate.targets import match_targets
 
 
@@ -278,9 +278,8 @@ def write_comparison(rows: dict[str, dict[str, Any]], path: str | Path, name_a: 
     table = ["<table><tr><th>metric</th><th>A</th><th>B</th><th>B − A</th>"
              "<th>outside A's 95% interval</th></tr>"]
     for metric, r in rows.items():
-        flag = "–" if r["outside_interval"] is None else ("yes" if r["outside_interval"] else "no")
         table.append(f"<tr><td>{html.escape(metric)}</td><td>{r['a']}</td><td>{r['b']}</td>"
-                     f"<td>{r['delta']:+.4f}</td><td>{flag}</td></tr>")
+                     f"<td>{r['delta']:+.4f}</td><td>{interval_flag(r)}</td></tr>")
     table.append("</table>")
     fig, ax = plt.subplots(figsize=(6, 0.4 * len(rows) + 1))
     names = list(rows)

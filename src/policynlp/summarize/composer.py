@@ -201,13 +201,14 @@ def compose(text: str, lang: str, *, title: str | None = None,
             scorer: SentenceScorer | None | object = _UNSET,
             glossary: Glossary | None = None, max_targets: int = MAX_TARGETS,
             ranked: Sequence[tuple[Span, float]] | None = None,
-            detail: bool = False) -> Summary:
+            filtered: bool = True, detail: bool = False) -> Summary:
     """Draft the "At a glance" paragraph and key points of one document.
 
     ``scorer=None`` picks sentences by position only (no encoder is loaded); by default the
     shipped scorer is used. ``ranked`` passes sentence scores computed beforehand (a batch
-    scored at once by :meth:`SentenceScorer.score_many`). With ``detail=True`` the
-    :class:`Draft` is returned instead.
+    scored at once by :meth:`SentenceScorer.score_many`). ``filtered=False`` leaves the
+    faithfulness filter to the caller (the summary component runs it once for every
+    generator). With ``detail=True`` the :class:`Draft` is returned instead.
     """
     glossary = glossary or Glossary.load()
     if scorer is _UNSET:
@@ -215,7 +216,6 @@ def compose(text: str, lang: str, *, title: str | None = None,
     if ranked is None and isinstance(scorer, SentenceScorer):
         ranked = scorer.score(text, lang)
     k = scorer.k if isinstance(scorer, SentenceScorer) else 2
-    facts = SourceFacts(text, lang, glossary)
     bodies = issuing_bodies(text, lang, title)
     first_line = (title or text.split("\n", 1)[0]).strip()
     sentences: list[str] = []
@@ -245,9 +245,13 @@ def compose(text: str, lang: str, *, title: str | None = None,
     if chosen:
         bullets = [target_bullet(t, lang, glossary) for t in chosen]
         paragraph += " Key targets include:\n" + "\n".join(f"- {b}" for b in bullets)
-    draft, report = enforce(Summary(paragraph, _key_date_points(key_dates)[:4]), facts)
+    draft = Summary(paragraph, _key_date_points(key_dates)[:4])
+    removed = 0
+    if filtered:
+        draft, report = enforce(draft, SourceFacts(text, lang, glossary))
+        removed = len(report.unsupported)
     if detail:
-        return Draft(draft, tuple(bodies), tuple(chosen), len(report.unsupported))  # type: ignore[return-value]
+        return Draft(draft, tuple(bodies), tuple(chosen), removed)  # type: ignore[return-value]
     return draft
 
 

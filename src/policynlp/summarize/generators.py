@@ -74,7 +74,7 @@ class ComposerGenerator:
             ranked = scorer.score_many(pairs)
         return [compose(doc.text, a.lang or "zh", title=doc.title, targets=a.targets,
                         key_dates=a.key_dates, scorer=scorer, glossary=self.glossary,
-                        ranked=r)
+                        ranked=r, filtered=False)  # the component filters every draft once
                 for doc, a, r in zip(docs, analyses, ranked, strict=True)]
 
 
