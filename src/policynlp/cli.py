@@ -190,7 +190,13 @@ def summarize(
             gen = Seq2SeqGenerator(str(generator_model), device=resolve_device(device),
                                    batch_size=batch_size)
         elif generator == "vllm":
-            gen = VLLMGenerator(str(generator_model))
+            try:
+                gen = VLLMGenerator(str(generator_model))
+            except ImportError as exc:
+                from rich.markup import escape
+
+                err_console.print(f"[bold red]error[/] {escape(str(exc))}", highlight=False)
+                raise typer.Exit(code=1) from None
         nlp = Pipeline(components=[TargetExtractor(), SummaryComponent(gen)],
                        max_chars=max_chars, default_lang=lang)
         items = read_documents(input, fmt)  # type: ignore[arg-type]

@@ -358,3 +358,12 @@ def test_source_facts_are_reusable() -> None:
     facts = SourceFacts(ZH_DOC, "zh")
     assert facts.supports(1.2e10) and not facts.supports(7.7e10)
     assert [b.abbr for b in facts.bodies][:2] == ["MIIT", "NDRC"]
+
+
+def test_summarize_command_explains_a_missing_vllm(tmp_path: Path) -> None:
+    pytest.importorskip("typer")
+    if __import__("importlib").util.find_spec("vllm") is not None:
+        pytest.skip("vLLM is installed here")
+    result = runner.invoke(app, ["summarize", str(SAMPLE), "-o", str(tmp_path / "o.jsonl"),
+                                 "--generator", "vllm", "--generator-model", "some/model"])
+    assert result.exit_code == 1 and "policynlp[llm]" in result.output
