@@ -222,9 +222,8 @@ def compose(text: str, lang: str, *, title: str | None = None,
     if lang == "zh":
         subject, kind = _subject(first_line, bodies)
         who = _join_names([b.house_name for b in bodies]) if bodies else "The issuing body"
-        if bodies:
-            who = "The " + who if not who.startswith(("The ", "General")) else who
-            who = "The " + who if who.startswith("General") else who
+        if not who.startswith("The "):
+            who = "The " + who
         kind = kind or "document"
         article = "" if kind.endswith("s") else "an " if kind[0] in "aeiou" else "a "
         what = f"{article}{kind}"  # "a notice", "an action plan", "opinions", "measures"

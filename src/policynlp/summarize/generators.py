@@ -1,6 +1,7 @@
 """Summary generators and the pipeline component that runs one of them.
 
-Three generators share one interface (``generate(docs, analyses) -> list[str | None]``):
+Three generators share one interface (``generate(docs, analyses)``: one draft per document —
+a :class:`~policynlp.data.Summary`, a text, or ``None``):
 
 * :class:`ComposerGenerator` — the default: offline, CPU, the house-style composer.
 * :class:`Seq2SeqGenerator` — any Hugging Face seq2seq model (mT5, mBART, …) fine-tuned on the
@@ -47,7 +48,7 @@ HOUSE_STYLE = (
 )
 
 
-Draft = Summary | str | None
+GeneratedDraft = Summary | str | None
 
 
 class SummaryGenerator(Protocol):
@@ -55,7 +56,7 @@ class SummaryGenerator(Protocol):
     tail becomes the key points) or ``None``."""
 
     def generate(self, docs: Sequence[Document], analyses: Sequence[Analysis]
-                 ) -> Sequence[Draft]: ...
+                 ) -> Sequence[GeneratedDraft]: ...
 
 
 class ComposerGenerator:
