@@ -78,9 +78,9 @@ multi-label) and dual-use relevance for Chinese and English policy documents.
 ## Test split (76 documents: 38 zh, 38 en), model (baseline)
 
 Model figures are those of `policynlp evaluate corpora/briefs/test.jsonl --model <this folder>`
-(bootstrap 95% intervals in `metrics.json` under `evaluate_test`; channel ECE from the training
-script). The baseline is TF-IDF character 1–3-grams with balanced logistic regressions, trained
-on the same records and calibrated on the same dev split.
+(bootstrap 95% intervals in `metrics.json` under `evaluate_test`). The baseline is TF-IDF
+character 1–3-grams with balanced logistic regressions, trained on the same records and
+calibrated on the same dev split.
 
 | metric | all | zh | en |
 |---|---|---|---|
@@ -106,7 +106,7 @@ def evaluate_folder(folder: Path, split: str = "test") -> dict[str, Any]:
 
 def _merge(training: dict[str, Any], evaluated: dict[str, Any]) -> dict[str, Any]:
     """The model's figures as `evaluate` computes them, the training script's where evaluate
-    has none (channel ECE needs every channel's probability, which output records omit)."""
+    has none."""
     out = json.loads(json.dumps(training))
     for lang, tasks in out.items():
         for task, figures in tasks.items():

@@ -257,6 +257,8 @@ class Risk:
     scores: dict[str, float] = field(default_factory=dict)
     channels: list[LabelScore] = field(default_factory=list)
     evidence: list[Span] = field(default_factory=list)
+    #: every channel's probability (``channels`` lists the decided ones)
+    channel_scores: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -264,6 +266,8 @@ class Risk:
             "scores": {k: round(float(v), 6) for k, v in self.scores.items()},
             "channels": [c.to_dict() for c in self.channels],
         }
+        if self.channel_scores:
+            d["channel_scores"] = {k: round(float(v), 6) for k, v in self.channel_scores.items()}
         if self.evidence:
             d["evidence"] = [s.to_dict() for s in self.evidence]
         return d
@@ -275,6 +279,7 @@ class Risk:
             scores={k: float(v) for k, v in (d.get("scores") or {}).items()},
             channels=[LabelScore.from_dict(c) for c in d.get("channels", [])],
             evidence=[Span.from_dict(s) for s in d.get("evidence", [])],
+            channel_scores={k: float(v) for k, v in (d.get("channel_scores") or {}).items()},
         )
 
 

@@ -146,3 +146,19 @@ def test_evaluate_and_compare_commands(tmp_path) -> None:  # type: ignore[no-unt
                                  str(tmp_path / "pq.json"), "--bootstrap", "0", "-q"])
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "pq.json").read_text())["all"] == good_m["all"]
+
+
+def test_channel_probabilities_give_channel_ece() -> None:
+    gold = [_gold("1", ["energy"], "high", False), _gold("2", ["energy"], "low", False)]
+    gold[0]["risk"]["channels"] = ["localization"]
+    channels = ("localization", "market_access", "state_support", "standards",
+                "data_compliance", "export_controls_security", "competition_overseas")
+    pred = [_pred("1", ["energy"], "high", False, 0.1), _pred("2", ["energy"], "low", False, 0.1)]
+    pred[0]["risk"]["channel_scores"] = {c: (0.9 if c == "localization" else 0.0)
+                                         for c in channels}
+    pred[1]["risk"]["channel_scores"] = {c: 0.0 for c in channels}
+    m = evaluate_predictions(gold, pred, bootstrap=0)["all"]
+    # 13 scores of 0.0 that are right, one of 0.9 that is right: |0.9 - 1| × 1/14
+    assert m["channels"]["ece"] == pytest.approx(0.1 / 14, abs=1e-4)
+    assert "ece" not in evaluate_predictions(gold, [_pred("1", [], "low", False, 0.1)],
+                                             bootstrap=0)["all"]["channels"]

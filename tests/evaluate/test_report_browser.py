@@ -40,7 +40,7 @@ def test_report_opens_in_headless_chromium(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-2000:]
     page = report.read_text(encoding="utf-8")
     for fig in ("bars-sectors", "bars-channels", "confusion-risk", "reliability-sectors",
-                "reliability-risk", "reliability-dual-use", "target-errors", "summary-scores"):
+                "reliability-risk", "reliability-risk-channels", "reliability-dual-use", "target-errors", "summary-scores"):
         assert f'id="{fig}"' in page, fig
     assert page.count("data:image/png;base64,") >= 8 and page.count("<h3>") == 20
     shot = tmp_path / "shot.png"

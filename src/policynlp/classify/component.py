@@ -34,7 +34,8 @@ def fill_classification(a: Analysis, space: LabelSpace, scores: TaskScores,
     """Write row ``row`` of ``scores``/``decided`` into the fields of ``a`` named by ``tasks``.
 
     ``sectors`` lists the labels decided on, best first, and ``sector_scores`` every label;
-    risk gets its level, the three level scores and the decided channels; dual use its
+    risk gets its level, the three level scores, the decided channels and every channel's
+    score; dual use its
     decision and score. Shared by the pipeline component and the scoring engine.
     """
     if "sectors" in tasks:
@@ -48,7 +49,9 @@ def fill_classification(a: Analysis, space: LabelSpace, scores: TaskScores,
                               for k, lv in enumerate(space.risk_levels)},
                       channels=[LabelScore(space.channels[j], float(scores.channels[row, j]))
                                 for j in np.argsort(-scores.channels[row])
-                                if decided.channels[row, j]])
+                                if decided.channels[row, j]],
+                      channel_scores={c: float(scores.channels[row, j])
+                                      for j, c in enumerate(space.channels)})
     if "dual_use" in tasks:
         a.dual_use = DualUse(relevant=bool(decided.dual_use[row]),
                              score=float(scores.dual_use[row]))

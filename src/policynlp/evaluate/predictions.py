@@ -101,6 +101,7 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
     prob_s = np.full((n, len(sectors)), np.nan)
     gc = np.zeros((n, len(channels)), int)
     pc = np.zeros((n, len(channels)), int)
+    prob_c = np.full((n, len(channels)), np.nan)
     g_level, p_level, p_conf = [], [], []
     g_dual, p_dual, s_dual = [], [], []
     for i, (g, p) in enumerate(zip(gold, pred, strict=True)):
@@ -115,6 +116,8 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
             gc[i, channels.index(c)] = 1
         for c in prisk.get("channels") or []:
             pc[i, channels.index(c["label"] if isinstance(c, dict) else c)] = 1
+        for label, score in (prisk.get("channel_scores") or {}).items():
+            prob_c[i, channels.index(label)] = score
         if grisk.get("level"):
             g_level.append(levels.index(grisk["level"]))
             p_level.append(levels.index(prisk["level"]) if prisk.get("level") else -1)
@@ -130,6 +133,8 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
     if not np.isnan(prob_s).any():
         out["sectors"]["ece"] = expected_calibration_error(prob_s, gs)
     out["channels"] = _multilabel(gc, pc, channels)
+    if not np.isnan(prob_c).any():
+        out["channels"]["ece"] = expected_calibration_error(prob_c, gc)
     if g_level:
         gl, pl = np.array(g_level), np.array(p_level)
         missing = pl < 0  # no prediction: counted wrong, as the farthest level

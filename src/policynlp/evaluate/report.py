@@ -2,9 +2,9 @@
 
 Sections: headline figures with bootstrap intervals, per-label precision/recall/F1 bars (sectors
 and risk channels), the risk confusion matrix, reliability diagrams of every probabilistic head
-the predictions carry (sectors, risk, dual use), target errors by type, summary scores, and the
-20 documents with the most errors, their text and highlighted spans (gold targets the prediction
-missed, predicted targets that are spurious).
+the predictions carry (sectors, risk, risk channels, dual use), target errors by type, summary
+scores, and the 20 documents with the most errors, their text and highlighted spans (gold targets
+the prediction missed, predicted targets that are spurious).
 
 Example:
     >>> import tempfile, pathlib
@@ -233,14 +233,18 @@ def _reliability_inputs(gold: Sequence[dict[str, Any]], preds: dict[str, dict[st
                         sectors: Sequence[str], levels: Sequence[str]
                         ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """(probability, outcome) pairs of each head the predictions carry probabilities for."""
-    out: dict[str, tuple[list[float], list[float]]] = {"sectors": ([], []), "risk": ([], []),
-                                                       "dual use": ([], [])}
+    out: dict[str, tuple[list[float], list[float]]] = {
+        "sectors": ([], []), "risk": ([], []), "risk channels": ([], []), "dual use": ([], [])}
     for g in gold:
         p = preds.get(str(g["id"]), {})
         gs = set(g.get("sectors") or [])
         for label, score in (p.get("sector_scores") or {}).items():
             out["sectors"][0].append(float(score))
             out["sectors"][1].append(float(label in gs))
+        gc = set((g.get("risk") or {}).get("channels") or [])
+        for label, score in ((p.get("risk") or {}).get("channel_scores") or {}).items():
+            out["risk channels"][0].append(float(score))
+            out["risk channels"][1].append(float(label in gc))
         scores = (p.get("risk") or {}).get("scores") or {}
         gl = (g.get("risk") or {}).get("level")
         if scores and gl:

@@ -42,7 +42,8 @@ ANALYSIS_SCHEMA = pa.schema([
     ("sectors", pa.list_(_LABEL_SCORE)),
     ("sector_scores", _SCORES),
     ("risk", pa.struct([("level", pa.string()), ("scores", _SCORES),
-                        ("channels", pa.list_(_LABEL_SCORE)), ("evidence", pa.list_(_SPAN))])),
+                        ("channels", pa.list_(_LABEL_SCORE)), ("evidence", pa.list_(_SPAN)),
+                        ("channel_scores", _SCORES)])),
     ("dual_use", pa.struct([("relevant", pa.bool_()), ("score", pa.float64()),
                             ("evidence", pa.list_(_SPAN))])),
     ("targets", pa.list_(_TARGET)),
@@ -104,8 +105,9 @@ def read_analyses_parquet(path: str | Path) -> Iterator[Analysis]:
             for key in ("sector_scores",):
                 if isinstance(d.get(key), list) and not d[key]:
                     d[key] = {}
-            if d.get("risk") and isinstance(d["risk"].get("scores"), list):
-                d["risk"]["scores"] = {}
+            for key in ("scores", "channel_scores"):
+                if d.get("risk") and isinstance(d["risk"].get(key), list):
+                    d["risk"][key] = {}
             yield Analysis.from_dict(d)
 
 
