@@ -11,9 +11,14 @@ snippets and topic-mapped labels differ from the briefs). The encoder is fine-tu
 frozen lower layers' states are computed once and cached, so an epoch only runs the top layers),
 else frozen; losses are masked per task, sector and channel labels are weighted by their rarity
 (capped), risk classes by inverse frequency. Early stopping keeps the epoch with the best dev
-score (mean of sector micro-F1, risk macro-F1 and dual-use F1). Platt
+score (mean of sector micro-F1, risk macro-F1 and dual-use F1). With ``ngram_weights`` in the
+config the baseline becomes the model's character n-gram branch: the weight of its logits
+against the encoder's is chosen on dev by repeated 5-fold cross-validation (calibration and
+thresholds fitted on four folds, F1 of all four tasks measured on the fifth). Platt
 scaling (temperature and bias; temperature only for risk) and thresholds are fitted on dev; the
-test split is scored once at the end, for the model and the baseline, per language. It writes
+test split is scored once at the end, for the model, the encoder alone and the baseline, per
+language. ``--from-run DIR`` skips fine-tuning and takes the encoder and heads of an earlier
+run (fusion, calibration and figures are redone). It writes
 the raw run to ``OUTPUT.run/`` and the packaged model folder (config.json, classifier/,
 metrics.json, model card) to ``OUTPUT``. Runs on CPU as is and on a GPU (``--device cuda``).
 """
@@ -77,6 +82,57 @@ def _calibrate(logits: dict[str, np.ndarray], gold: Any, min_support: int
     return cal, thr
 
 
+def _cv_score(logits: dict[str, np.ndarray], gold: Any, min_support: int, *, folds: int = 5,
+              repeats: int = 5, seed: int = 0) -> float:
+    """Mean F1 of the four tasks (sector and channel micro-F1, risk macro-F1, dual-use F1) on
+    dev by repeated k-fold cross-validation: calibration and thresholds fitted on the other
+    folds, decisions taken on the held-out fold, F1 over all pooled decisions."""
+    from sklearn.metrics import f1_score
+
+    n = len(gold.risk)
+    rng = np.random.RandomState(seed)
+    scores = []
+    for _ in range(repeats):
+        parts = np.array_split(rng.permutation(n), folds)
+        decided = {h: np.zeros_like(getattr(gold, h)) for h in ("sectors", "channels",
+                                                                 "dual_use", "risk")}
+        for k, held in enumerate(parts):
+            fit = np.concatenate([q for j, q in enumerate(parts) if j != k])
+            cal, thr = _calibrate({h: v[fit] for h, v in logits.items()}, gold.subset(fit),
+                                  min_support)
+            d = cal.calibrated({h: v[held] for h, v in logits.items()}).decide(thr)
+            for h in decided:
+                decided[h][held] = getattr(d, h)
+        m = {h: gold.mask["sectors" if h == "sectors" else
+                          "dual_use" if h == "dual_use" else "risk"] > 0 for h in decided}
+        scores.append(np.mean([
+            f1_score(gold.sectors[m["sectors"]], decided["sectors"][m["sectors"]],
+                     average="micro", zero_division=0),
+            f1_score(gold.channels[m["channels"]], decided["channels"][m["channels"]],
+                     average="micro", zero_division=0),
+            f1_score(gold.risk[m["risk"]], decided["risk"][m["risk"]], average="macro",
+                     zero_division=0),
+            f1_score(gold.dual_use[m["dual_use"]], decided["dual_use"][m["dual_use"]],
+                     zero_division=0)]))
+    return float(np.mean(scores))
+
+
+def _choose_ngram_weight(encoder: dict[str, np.ndarray], ngram: dict[str, np.ndarray],
+                         gold: Any, grid: list[float], min_support: int
+                         ) -> tuple[float, dict[str, list[float]], dict[str, float]]:
+    """The n-gram branch weight with the best dev cross-validation score, the per-head logit
+    scales (spread of each side's dev logits) and the score of every weight tried."""
+    scales = {h: [float(encoder[h].std()) or 1.0, float(ngram[h].std()) or 1.0]
+              for h in encoder}
+    tried = {}
+    for w in grid:
+        fused = {h: (1 - w) * encoder[h] / scales[h][0] + w * ngram[h] / scales[h][1]
+                 for h in encoder}
+        tried[str(w)] = round(_cv_score(fused, gold, min_support), 4)
+    best = max(grid, key=lambda w: (tried[str(w)], -abs(w - 0.5)))
+    return float(best), scales, tried
+
+
 def _dev_score(metrics: dict[str, Any]) -> float:
     return float(np.mean([metrics["sectors"]["micro_f1"], metrics["risk"]["macro_f1"],
                           metrics["dual_use"]["f1"]]))
@@ -101,6 +157,8 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--limit", type=int, help="use only N training records (smoke runs)")
     ap.add_argument("--output", type=Path)
+    ap.add_argument("--from-run", type=Path,
+                    help="take the fine-tuned encoder and heads of an earlier run's folder")
     args = ap.parse_args()
     cfg = json.loads(args.config.read_text(encoding="utf-8"))
     epochs = args.epochs if args.epochs is not None else cfg["epochs"]
@@ -139,142 +197,171 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     baseline_time = time.time() - t0
 
     # -- model ------------------------------------------------------------------------------
-    settings = ClassifierSettings(encoder=cfg["encoder"], max_length=cfg["max_length"],
-                                  stride=cfg["stride"], pooling=cfg["pooling"],
-                                  prefix=cfg["prefix"], lora=cfg.get("lora"),
-                                  unfreeze_top=cfg.get("unfreeze_top", 0))
-    encoder, tokenizer = load_encoder(settings.encoder, args.device)
-    if settings.lora:
-        from peft import LoraConfig, get_peft_model
-
-        encoder = get_peft_model(encoder, LoraConfig(**settings.lora))
-    else:
-        encoder.requires_grad_(False)
-    model = DocumentClassifier(encoder, tokenizer, space, settings).to(args.device)
-    if "encoder_dropout" in cfg:  # on a CPU the encoder's dropout costs more than its layers
-        for module in model.encoder.modules():
-            if isinstance(module, torch.nn.Dropout):
-                module.p = cfg["encoder_dropout"]
-    cached = bool(settings.unfreeze_top) and not settings.lora
-    if cached:
-        model._layers()[model.split_at():].requires_grad_(True)
-
-        def cache(records: list[dict[str, Any]]) -> tuple[list[Any], list[list[int]]]:
-            wins = model.windows([r["text"] for r in records])
-            states = model.lower_states([w for _, w in wins])
-            per_doc: list[list[int]] = [[] for _ in records]
-            for k, (d, _) in enumerate(wins):
-                per_doc[d].append(k)
-            return states, per_doc
-
-        t_cache = time.time()
-        train_cache, dev_cache = cache(train), cache(dev)
-        print(f"cached lower-layer states of {len(train_cache[0]) + len(dev_cache[0])} windows "
-              f"in {time.time() - t_cache:.0f} s", file=sys.stderr)
-
-    def batch_logits(records: list[dict[str, Any]], idx: list[int],
-                     store: tuple[list[Any], list[list[int]]] | None) -> dict[str, torch.Tensor]:
-        if store is None:
-            return model.forward_texts([records[i]["text"] for i in idx])
-        states, doc_index = [], []
-        for n, i in enumerate(idx):
-            for k in store[1][i]:
-                states.append(store[0][k])
-                doc_index.append(n)
-        return model.forward_states(states, doc_index, len(idx))
-
-    def dev_logits() -> dict[str, np.ndarray]:
-        if not cached:
-            return model.logits([r["text"] for r in dev])
-        model.eval()
-        out: dict[str, list[np.ndarray]] = {}
-        with torch.inference_mode():
-            for b in range(0, len(dev), 16):
-                lg = batch_logits(dev, list(range(b, min(len(dev), b + 16))), dev_cache)
-                for k, v in lg.items():
-                    out.setdefault(k, []).append(v.float().cpu().numpy())
-        return {k: np.concatenate(v) for k, v in out.items()}
-
-    y = space.encode(train)
-    pos = {t: np.clip((len(train) - getattr(y, t).sum(0)) / np.maximum(getattr(y, t).sum(0), 1),
-                      1, cfg["max_pos_weight"]) for t in ("sectors", "channels")}
-    risk_counts = np.bincount(y.risk[y.mask["risk"] > 0], minlength=len(space.risk_levels))
-    dev_t = torch.device(args.device)
-    risk_w = torch.tensor(risk_counts.sum() / np.maximum(risk_counts, 1) / len(risk_counts),
-                          dtype=torch.float32, device=dev_t)
-    bce = {t: torch.nn.BCEWithLogitsLoss(
-        pos_weight=torch.tensor(pos[t], dtype=torch.float32, device=dev_t), reduction="none")
-        for t in pos}
-
-    def tensor(x: np.ndarray) -> torch.Tensor:
-        return torch.as_tensor(x, device=dev_t)
-
-    def masked(per: torch.Tensor, mask: np.ndarray, w: np.ndarray) -> torch.Tensor:
-        mw = tensor(mask * w)
-        return (per * mw).sum() / tensor(mask).sum().clamp(min=1)
-
-    opt = torch.optim.AdamW([
-        {"params": [p for p in model.encoder.parameters() if p.requires_grad],
-         "lr": cfg["lr_encoder"]},
-        {"params": model.heads.parameters(), "lr": cfg["lr_heads"]}], weight_decay=0.01)
     dev_gold = space.encode(dev)
-    best: tuple[float, dict[str, Any], int] | None = None
-    history = []
-    order = list(range(len(train)))
-    for epoch in range(epochs):
-        model.train()
-        random.shuffle(order)
-        t1, total = time.time(), 0.0
-        for b in range(0, len(order), cfg["batch_docs"]):
-            idx = order[b:b + cfg["batch_docs"]]
-            g = space.encode([train[i] for i in idx])
-            w = weights[idx]
-            lg = batch_logits(train, idx, train_cache if cached else None)
-            loss = masked(bce["sectors"](lg["sectors"], tensor(g.sectors)).mean(1),
-                          g.mask["sectors"], w)
-            loss = loss + masked(bce["channels"](lg["channels"], tensor(g.channels)).mean(1),
-                                 g.mask["risk"], w)
-            if g.mask["risk"].sum() > 0:
-                loss = loss + masked(torch.nn.functional.cross_entropy(
-                    lg["risk"], tensor(g.risk), weight=risk_w, reduction="none"),
-                    g.mask["risk"], w)
-            if g.mask["dual_use"].sum() > 0:
-                loss = loss + masked(torch.nn.functional.binary_cross_entropy_with_logits(
-                    lg["dual_use"], tensor(g.dual_use), reduction="none"), g.mask["dual_use"], w)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            total += float(loss.detach())
-        dl = dev_logits()
-        cal, thr = _calibrate(dl, dev_gold, min_support)
-        dev_metrics = classification_metrics(cal.calibrated(dl), dev_gold, thr, names)
-        score = _dev_score(dev_metrics)
-        history.append({"epoch": epoch + 1, "loss": round(total, 3), "dev_score": round(score, 4),
-                        "dev": {"sectors_micro_f1": dev_metrics["sectors"]["micro_f1"],
-                                "risk_macro_f1": dev_metrics["risk"]["macro_f1"],
-                                "dual_use_f1": dev_metrics["dual_use"]["f1"]},
-                        "seconds": round(time.time() - t1, 1)})
-        print(json.dumps(history[-1]), file=sys.stderr, flush=True)
-        if best is None or score > best[0]:
-            trainable = {k: v.detach().clone() for k, v in model.state_dict().items()
-                         if k.startswith("heads.") or "lora_" in k
-                         or (cached and k.startswith("encoder.") and model.is_top_layer(k))}
-            best = (score, trainable, epoch + 1)
-        elif epoch + 1 - best[2] > cfg["patience"]:
-            break
-    assert best is not None
-    model.load_state_dict(best[1], strict=False)
-    cal, thr = _calibrate(dev_logits(), dev_gold, min_support)
+    if args.from_run:
+        model = DocumentClassifier.load(args.from_run, args.device)
+        model.settings.ngram_weight, model.ngram = 0.0, None  # fused again below
+        prior = json.loads((args.from_run / "metrics.json").read_text(encoding="utf-8"))
+        history, best_epoch = prior["history"], prior["best_epoch"]
+        model.round_to_storage()
+        dev_encoder = model.encoder_logits([r["text"] for r in dev])
+    else:
+        settings = ClassifierSettings(encoder=cfg["encoder"], max_length=cfg["max_length"],
+                                      stride=cfg["stride"], pooling=cfg["pooling"],
+                                      prefix=cfg["prefix"], lora=cfg.get("lora"),
+                                      unfreeze_top=cfg.get("unfreeze_top", 0))
+        encoder, tokenizer = load_encoder(settings.encoder, args.device)
+        if settings.lora:
+            from peft import LoraConfig, get_peft_model
+
+            encoder = get_peft_model(encoder, LoraConfig(**settings.lora))
+        else:
+            encoder.requires_grad_(False)
+        model = DocumentClassifier(encoder, tokenizer, space, settings).to(args.device)
+        if "encoder_dropout" in cfg:  # on a CPU the encoder's dropout costs more than its layers
+            for module in model.encoder.modules():
+                if isinstance(module, torch.nn.Dropout):
+                    module.p = cfg["encoder_dropout"]
+        cached = bool(settings.unfreeze_top) and not settings.lora
+        if cached:
+            model._layers()[model.split_at():].requires_grad_(True)
+
+            def cache(records: list[dict[str, Any]]) -> tuple[list[Any], list[list[int]]]:
+                wins = model.windows([r["text"] for r in records])
+                states = model.lower_states([w for _, w in wins])
+                per_doc: list[list[int]] = [[] for _ in records]
+                for k, (d, _) in enumerate(wins):
+                    per_doc[d].append(k)
+                return states, per_doc
+
+            t_cache = time.time()
+            train_cache, dev_cache = cache(train), cache(dev)
+            print(f"cached lower-layer states of {len(train_cache[0]) + len(dev_cache[0])} windows "
+                  f"in {time.time() - t_cache:.0f} s", file=sys.stderr)
+
+        def batch_logits(records: list[dict[str, Any]], idx: list[int],
+                         store: tuple[list[Any], list[list[int]]] | None
+                         ) -> dict[str, torch.Tensor]:
+            if store is None:
+                return model.forward_texts([records[i]["text"] for i in idx])
+            states, doc_index = [], []
+            for n, i in enumerate(idx):
+                for k in store[1][i]:
+                    states.append(store[0][k])
+                    doc_index.append(n)
+            return model.forward_states(states, doc_index, len(idx))
+
+        def dev_logits() -> dict[str, np.ndarray]:
+            if not cached:
+                return model.logits([r["text"] for r in dev])
+            model.eval()
+            out: dict[str, list[np.ndarray]] = {}
+            with torch.inference_mode():
+                for b in range(0, len(dev), 16):
+                    lg = batch_logits(dev, list(range(b, min(len(dev), b + 16))), dev_cache)
+                    for k, v in lg.items():
+                        out.setdefault(k, []).append(v.float().cpu().numpy())
+            return {k: np.concatenate(v) for k, v in out.items()}
+
+        y = space.encode(train)
+        pos = {t: np.clip((len(train) - getattr(y, t).sum(0)) / np.maximum(getattr(y, t).sum(0), 1),
+                          1, cfg["max_pos_weight"]) for t in ("sectors", "channels")}
+        risk_counts = np.bincount(y.risk[y.mask["risk"] > 0], minlength=len(space.risk_levels))
+        dev_t = torch.device(args.device)
+        risk_w = torch.tensor(risk_counts.sum() / np.maximum(risk_counts, 1) / len(risk_counts),
+                              dtype=torch.float32, device=dev_t)
+        bce = {t: torch.nn.BCEWithLogitsLoss(
+            pos_weight=torch.tensor(pos[t], dtype=torch.float32, device=dev_t), reduction="none")
+            for t in pos}
+
+        def tensor(x: np.ndarray) -> torch.Tensor:
+            return torch.as_tensor(x, device=dev_t)
+
+        def masked(per: torch.Tensor, mask: np.ndarray, w: np.ndarray) -> torch.Tensor:
+            mw = tensor(mask * w)
+            return (per * mw).sum() / tensor(mask).sum().clamp(min=1)
+
+        opt = torch.optim.AdamW([
+            {"params": [p for p in model.encoder.parameters() if p.requires_grad],
+             "lr": cfg["lr_encoder"]},
+            {"params": model.heads.parameters(), "lr": cfg["lr_heads"]}], weight_decay=0.01)
+        best: tuple[float, dict[str, Any], int] | None = None
+        history = []
+        order = list(range(len(train)))
+        for epoch in range(epochs):
+            model.train()
+            random.shuffle(order)
+            t1, total = time.time(), 0.0
+            for b in range(0, len(order), cfg["batch_docs"]):
+                idx = order[b:b + cfg["batch_docs"]]
+                g = space.encode([train[i] for i in idx])
+                w = weights[idx]
+                lg = batch_logits(train, idx, train_cache if cached else None)
+                loss = masked(bce["sectors"](lg["sectors"], tensor(g.sectors)).mean(1),
+                              g.mask["sectors"], w)
+                loss = loss + masked(bce["channels"](lg["channels"], tensor(g.channels)).mean(1),
+                                     g.mask["risk"], w)
+                if g.mask["risk"].sum() > 0:
+                    loss = loss + masked(torch.nn.functional.cross_entropy(
+                        lg["risk"], tensor(g.risk), weight=risk_w, reduction="none"),
+                        g.mask["risk"], w)
+                if g.mask["dual_use"].sum() > 0:
+                    loss = loss + masked(torch.nn.functional.binary_cross_entropy_with_logits(
+                        lg["dual_use"], tensor(g.dual_use), reduction="none"),
+                    g.mask["dual_use"], w)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+                total += float(loss.detach())
+            dl = dev_logits()
+            cal, thr = _calibrate(dl, dev_gold, min_support)
+            dev_metrics = classification_metrics(cal.calibrated(dl), dev_gold, thr, names)
+            score = _dev_score(dev_metrics)
+            history.append({"epoch": epoch + 1, "loss": round(total, 3),
+                            "dev_score": round(score, 4),
+                            "dev": {"sectors_micro_f1": dev_metrics["sectors"]["micro_f1"],
+                                    "risk_macro_f1": dev_metrics["risk"]["macro_f1"],
+                                    "dual_use_f1": dev_metrics["dual_use"]["f1"]},
+                            "seconds": round(time.time() - t1, 1)})
+            print(json.dumps(history[-1]), file=sys.stderr, flush=True)
+            if best is None or score > best[0]:
+                trainable = {k: v.detach().clone() for k, v in model.state_dict().items()
+                             if k.startswith("heads.") or "lora_" in k
+                             or (cached and k.startswith("encoder.") and model.is_top_layer(k))}
+                best = (score, trainable, epoch + 1)
+            elif epoch + 1 - best[2] > cfg["patience"]:
+                break
+        assert best is not None
+        model.load_state_dict(best[1], strict=False)
+        best_epoch = best[2]
+        model.round_to_storage()  # the figures below hold for the saved (float16) weights
+        dev_encoder = dev_logits()
+
+    # -- the character n-gram branch, calibration and thresholds (all on dev) -----------
+    b_dev = baseline.logits([r["text"] for r in dev])
+    e_cal, e_thr = _calibrate(dev_encoder, dev_gold, min_support)
+    fusion: dict[str, Any] = {"weight": 0.0}
+    if cfg.get("ngram_weights"):
+        w, scales, tried = _choose_ngram_weight(dev_encoder, b_dev, dev_gold,
+                                                cfg["ngram_weights"], min_support)
+        fusion = {"weight": w, "dev_cv_score": tried}
+        print(f"n-gram branch weight {w} (dev cross-validation {tried})", file=sys.stderr)
+        if w > 0:
+            model.attach_ngram(baseline, w, scales)
+    dev_model = model.fuse(dev_encoder, [r["text"] for r in dev])
+    cal, thr = _calibrate(dev_model, dev_gold, min_support)
     model.settings.temperatures, model.settings.biases = cal.temperatures, cal.biases
     model.thresholds = thr
 
     # -- final figures ----------------------------------------------------------------------
     texts = [r["text"] for r in test]
     metrics: dict[str, Any] = {
-        "config": cfg, "history": history, "best_epoch": best[2],
+        "config": cfg, "history": history, "best_epoch": best_epoch, "fusion": fusion,
         "train_records": len(train), "baseline_fit_seconds": round(baseline_time, 1),
         "test": {"model": _by_language(model.predict(texts), test, space, thr, names),
+                 "encoder_only": _by_language(e_cal.calibrated(model.encoder_logits(texts)),
+                                              test, space, e_thr, names),
                  "baseline": _by_language(b_cal.calibrated(baseline.logits(texts)), test, space,
                                           b_thr, names)},
     }
@@ -284,6 +371,9 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
             "records": len(govcn_test),
             "model": classification_metrics(model.predict(gt), space.encode(govcn_test), thr,
                                              names)["sectors"]["micro_f1"],
+            "encoder_only": classification_metrics(
+                e_cal.calibrated(model.encoder_logits(gt)), space.encode(govcn_test), e_thr,
+                names)["sectors"]["micro_f1"],
             "baseline": classification_metrics(b_cal.calibrated(baseline.logits(gt)),
                                                space.encode(govcn_test), b_thr,
                                                names)["sectors"]["micro_f1"],

@@ -62,6 +62,7 @@ def test_training_step_lowers_the_loss_and_save_load_round_trips(tiny_encoder_di
         opt.step()
         losses.append(float(loss.detach()))
     assert losses[-1] < losses[0] * 0.7
+    model.round_to_storage()
     model.save(tmp_path / "m")
     again = DocumentClassifier.load(tmp_path / "m")
     texts = [r["text"] for r in RECORDS[:4]]
@@ -94,6 +95,7 @@ def test_partial_unfreezing_trains_on_cached_states_that_match_the_full_pass(
     after = model.encoder.state_dict()
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert changed and all(".layer.1." in f".{k}" for k in changed)  # only the top layer moved
+    model.round_to_storage()  # saved in float16: the figures fitted after this hold on reload
     model.save(tmp_path / "m")
     again = DocumentClassifier.load(tmp_path / "m")
     np.testing.assert_allclose(model.predict(texts).risk, again.predict(texts).risk, rtol=1e-5,
@@ -195,3 +197,47 @@ def test_metrics_against_hand_computed_values() -> None:
     assert m["risk"]["accuracy"] == 0.75 and m["risk"]["mae"] == 0.25
     assert m["dual_use"]["precision"] == 1.0 and m["dual_use"]["recall"] == 0.5
     assert m["dual_use"]["auroc"] == 1.0
+
+
+def test_baseline_saves_to_safetensors_and_reads_text_the_same(tmp_path: Path) -> None:
+    model = TfidfBaseline(c=10.0).fit(RECORDS)
+    model.save(tmp_path / "ngram")
+    again = TfidfBaseline.load(tmp_path / "ngram")
+    texts = ["汽车 补贴 充电", "CHIPS export controls", "无关的文字"]
+    a, b = model.logits(texts), again.logits(texts)
+    for head in a:
+        np.testing.assert_allclose(a[head], b[head], atol=2e-3)  # float16 weights
+    assert not list(tmp_path.rglob("*.pkl"))
+
+
+def test_baseline_with_two_risk_levels_scores_three() -> None:
+    recs = [r for r in RECORDS if r["risk"]["level"] != "medium"]
+    s = TfidfBaseline(c=10.0).fit(recs).predict(["chips export controls", "汽车 电池"])
+    assert s.risk.shape == (2, 3)
+    assert s.risk[0].argmax() == 2 and s.risk[1].argmax() == 0 and s.risk[:, 1].max() < 0.5
+
+
+def test_ngram_branch_blends_logits_and_survives_save_load(tiny_encoder_dir: Path,
+                                                           tmp_path: Path) -> None:
+    model = _model(tiny_encoder_dir)
+    texts = [r["text"] for r in RECORDS[:4]]
+    encoder_only = model.logits(texts)
+    ngram = TfidfBaseline(c=10.0).fit(RECORDS)
+    scales = {"sectors": [2.0, 4.0], "risk": [1.0, 1.0], "channels": [1.0, 2.0],
+              "dual_use": [0.5, 1.0]}
+    model.attach_ngram(ngram, 0.25, scales)
+    fused, ng = model.logits(texts), ngram.logits(texts)
+    for head, (s_enc, s_ng) in scales.items():
+        np.testing.assert_allclose(
+            fused[head], 0.75 * encoder_only[head] / s_enc + 0.25 * ng[head] / s_ng, rtol=1e-5,
+            atol=1e-6)
+    model.save(tmp_path / "m")
+    again = DocumentClassifier.load(tmp_path / "m")
+    assert again.ngram is not None and again.settings.ngram_weight == 0.25
+    np.testing.assert_allclose(again.predict(texts).sectors, model.predict(texts).sectors,
+                               atol=1e-3)
+    model.settings.ngram_weight = 0.0  # weight 0: the encoder alone, and nothing saved
+    np.testing.assert_allclose(model.logits(texts)["risk"], encoder_only["risk"])
+    model.save(tmp_path / "m0")
+    assert not (tmp_path / "m0" / "ngram").exists()
+    assert DocumentClassifier.load(tmp_path / "m0").ngram is None

