@@ -59,6 +59,17 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
     else:
         method, stored = "a frozen encoder and four linear heads", "heads"
     gov_w = cfg.get("govcn_weight", 1.0)
+    fusion = metrics.get("fusion") or {}
+    ngram_line = (f"\n- **Character n-gram branch**: the baseline below, trained on the same "
+                  f"records, blended into every head at weight {fusion['weight']} (logits "
+                  f"scaled to unit spread on dev; weight chosen by 5-fold cross-validation on "
+                  f"dev among {', '.join(fusion['dev_cv_score'])})."
+                  if fusion.get("weight") else "")
+    floors = {h: m.get("all", {}).get(h, {}).get("ece_floor") for h in ("risk", "dual_use")}
+    floor_line = (f"ECE on 76 documents is biased upwards: a perfectly calibrated head would "
+                  f"score about {floors['risk']:.3f} (risk) and {floors['dual_use']:.3f} (dual "
+                  f"use) on these documents (`ece_floor` in `metrics.json`).\n\n"
+                  if None not in floors.values() else "")
     return f"""# policynlp-e5-small
 
 Sectors (22, multi-label), risk to foreign firms (low/medium/high) with risk channels (7,
@@ -71,7 +82,7 @@ multi-label) and dual-use relevance for Chinese and English policy documents.
   {metrics['train_records']} training records (authored corpus train split + gov.cn labels at
   loss weight {gov_w}); early stopping on dev ({history}); Platt scaling (temperature + bias;
   temperature for risk) and per-label thresholds fitted on dev (labels with fewer than
-  {cfg.get('threshold_min_support', 1)} dev positives share one threshold).
+  {cfg.get('threshold_min_support', 1)} dev positives share one threshold).{ngram_line}
 - **Size**: {size_mb:.1f} MB ({stored}).
 - `training/train_classifier.py training/configs/e5-small.json` reproduces it.
 
@@ -86,7 +97,7 @@ calibrated on the same dev split.
 |---|---|---|---|
 {chr(10).join(rows)}
 
-{gov_line}
+{floor_line}{gov_line}
 ## Limits
 
 Trained on {_authored_train()} authored documents and short gov.cn titles: figures on 76 test

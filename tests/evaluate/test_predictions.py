@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from policynlp.errors import UnknownLabelError
@@ -162,3 +163,18 @@ def test_channel_probabilities_give_channel_ece() -> None:
     assert m["channels"]["ece"] == pytest.approx(0.1 / 14, abs=1e-4)
     assert "ece" not in evaluate_predictions(gold, [_pred("1", [], "low", False, 0.1)],
                                              bootstrap=0)["all"]["channels"]
+
+
+def test_ece_floor_is_what_a_calibrated_head_scores_on_a_small_sample() -> None:
+    from policynlp.evaluate.classification import ece_floor, expected_calibration_error
+
+    rng = np.random.default_rng(7)
+    prob = rng.random(76)
+    drawn = [expected_calibration_error(prob, (rng.random(76) < prob).astype(float))
+             for _ in range(300)]  # a perfectly calibrated head, 300 test sets of 76
+    floor = ece_floor(prob)
+    assert abs(float(np.mean(drawn)) - floor) < 0.01
+    assert floor > 0.05  # why ECE on 76 documents is read against the floor, not zero
+    big = rng.random(20000)
+    assert ece_floor(big) < 0.01
+    assert expected_calibration_error(prob, (prob > 2).astype(float)) > 3 * floor  # never 1

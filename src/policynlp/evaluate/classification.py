@@ -41,6 +41,32 @@ def expected_calibration_error(prob: np.ndarray, gold: np.ndarray, bins: int = 1
     return round(float(ece), 4)
 
 
+def ece_floor(prob: np.ndarray, bins: int = 10, rounds: int = 500, seed: int = 0) -> float:
+    """The ECE a perfectly calibrated head would show on these documents: the mean ECE when
+    each outcome is drawn with the head's own probability (``rounds`` draws).
+
+    ECE is biased upwards on small samples: on 76 documents a calibrated binary head scores
+    about 0.05–0.10, so an observed ECE is read against this floor, not against zero.
+
+    Example:
+        >>> p = np.full(50, 0.3)
+        >>> 0.02 < ece_floor(p) < 0.12 and ece_floor(np.full(5000, 0.3)) < 0.01
+        True
+    """
+    prob = np.asarray(prob, float).ravel()
+    if prob.size == 0:
+        return 0.0
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
+    drawn = np.random.default_rng(seed).random((rounds, prob.size)) < prob
+    total = np.zeros(rounds)
+    for b in range(bins):
+        sel = idx == b
+        if sel.any():
+            total += sel.mean() * np.abs(prob[sel].mean() - drawn[:, sel].mean(1))
+    return round(float(total.mean()), 4)
+
+
 def _multilabel(prob: np.ndarray, gold: np.ndarray, pred: np.ndarray, names: tuple[str, ...]
                 ) -> dict[str, Any]:
     p, r, f, support = precision_recall_fscore_support(gold, pred, average=None, zero_division=0)
@@ -49,6 +75,7 @@ def _multilabel(prob: np.ndarray, gold: np.ndarray, pred: np.ndarray, names: tup
         "micro_f1": round(float(f1_score(gold, pred, average="micro", zero_division=0)), 4),
         "macro_f1": round(float(f[present].mean()) if present.any() else 0.0, 4),
         "ece": expected_calibration_error(prob, gold),
+        "ece_floor": ece_floor(prob),
         "per_label": {n: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
                           "f1": round(float(f[i]), 4), "support": int(support[i])}
                       for i, n in enumerate(names)},
@@ -78,6 +105,7 @@ def classification_metrics(scores: TaskScores, gold: Targets, thresholds: Thresh
                                              zero_division=0)), 4),
             "mae": round(float(mean_absolute_error(g, pred)), 4),
             "ece": expected_calibration_error(top, (pred == g).astype(float)),
+            "ece_floor": ece_floor(top),
         }
         out["channels"] = _multilabel(scores.channels[m], gold.channels[m],
                                       decided.channels[m], names["channels"])
@@ -91,8 +119,9 @@ def classification_metrics(scores: TaskScores, gold: Targets, thresholds: Thresh
             "auroc": round(float(roc_auc_score(g, scores.dual_use[m])), 4) if len(set(g)) > 1
             else None,
             "ece": expected_calibration_error(scores.dual_use[m], g),
+            "ece_floor": ece_floor(scores.dual_use[m]),
         }
     return out
 
 
-__all__ = ["classification_metrics", "expected_calibration_error"]
+__all__ = ["classification_metrics", "ece_floor", "expected_calibration_error"]

@@ -38,7 +38,7 @@ from sklearn.metrics import (
 
 from policynlp.data import Analysis, KeyDate, Target
 from policynlp.errors import UnknownLabelError
-from policynlp.evaluate.classification import expected_calibration_error
+from policynlp.evaluate.classification import ece_floor, expected_calibration_error
 from policynlp.evaluate.summaries import score_summaries
 from policynlp.evaluate.targets import match_targets, score_targets
 
@@ -132,9 +132,11 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
     out["sectors"] = _multilabel(gs, ps, sectors)
     if not np.isnan(prob_s).any():
         out["sectors"]["ece"] = expected_calibration_error(prob_s, gs)
+        out["sectors"]["ece_floor"] = ece_floor(prob_s)
     out["channels"] = _multilabel(gc, pc, channels)
     if not np.isnan(prob_c).any():
         out["channels"]["ece"] = expected_calibration_error(prob_c, gc)
+        out["channels"]["ece_floor"] = ece_floor(prob_c)
     if g_level:
         gl, pl = np.array(g_level), np.array(p_level)
         missing = pl < 0  # no prediction: counted wrong, as the farthest level
@@ -151,6 +153,7 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
         conf = np.array(p_conf, float)
         if not np.isnan(conf).any():
             out["risk"]["ece"] = expected_calibration_error(conf, (gl == pl).astype(float))
+            out["risk"]["ece_floor"] = ece_floor(conf)
     if g_dual:
         gd, pd_, sd = np.array(g_dual), np.array(p_dual), np.array(s_dual, float)
         p, r, f, _ = precision_recall_fscore_support(gd, pd_, average="binary", zero_division=0)
@@ -158,6 +161,7 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
                            "f1": round(float(f), 4)}
         if not np.isnan(sd).any():
             out["dual_use"]["ece"] = expected_calibration_error(sd, gd)
+            out["dual_use"]["ece_floor"] = ece_floor(sd)
             if len(set(g_dual)) == 2:
                 out["dual_use"]["auroc"] = round(float(roc_auc_score(gd, sd)), 4)
     t = score_targets(([Target.from_dict(x) for x in g.get("targets") or []],

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from policynlp.data import Analysis, Target
+from policynlp.evaluate.classification import ece_floor, expected_calibration_error
 from policynlp.evaluate.predictions import HEADLINES, _pred_dict, _space, interval_flag
 from policynlp.evaluate.targets import match_targets
 
@@ -106,7 +107,7 @@ def _reliability(prob: np.ndarray, gold: np.ndarray, title: str, bins: int = 10)
     ax.set_ylim(0, 1)
     ax.set_xlabel("predicted probability")
     ax.set_ylabel("observed frequency")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=8)
     return _png(fig)
 
 
@@ -207,7 +208,9 @@ def write_report(result: dict[str, Any], gold: Sequence[dict[str, Any]],
     rel = _reliability_inputs(gold, preds, sectors, levels)
     for head, (prob, g) in rel.items():
         parts.append(_figure(f"reliability-{head.replace(' ', '-')}", f"Reliability: {head}",
-                             _reliability(prob, g, f"{head} (n={len(prob)})")))
+                             _reliability(prob, g, f"{head} (n={len(prob)}): ECE "
+                                          f"{expected_calibration_error(prob, g):.3f}, "
+                                          f"calibrated ≈ {ece_floor(prob):.3f}")))
     if not rel:
         parts.append("<p>The predictions carry no probabilities.</p>")
     if allm.get("target_errors") is not None:
