@@ -70,6 +70,12 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
                   f"score about {floors['risk']:.3f} (risk) and {floors['dual_use']:.3f} (dual "
                   f"use) on these documents (`ece_floor` in `metrics.json`).\n\n"
                   if None not in floors.values() else "")
+    paired = metrics["test"].get("paired_bootstrap", {}).get("model_minus_baseline")
+    paired_line = ("Model minus baseline with a 95% interval from a paired bootstrap over the test "
+                   "documents: " + "; ".join(
+                       f"{k.replace('_', ' ')} {v['difference']:+.3f} "
+                       f"[{v['low']:+.3f}, {v['high']:+.3f}]" for k, v in paired.items())
+                   + ".\n\n" if paired else "")
     return f"""# policynlp-e5-small
 
 Sectors (22, multi-label), risk to foreign firms (low/medium/high) with risk channels (7,
@@ -97,7 +103,7 @@ calibrated on the same dev split.
 |---|---|---|---|
 {chr(10).join(rows)}
 
-{floor_line}{gov_line}
+{paired_line}{floor_line}{gov_line}
 ## Limits
 
 Trained on {_authored_train()} authored documents and short gov.cn titles: figures on 76 test

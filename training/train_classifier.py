@@ -47,7 +47,7 @@ from policynlp.classify.model import (
 )
 from policynlp.classify.scores import TaskScores, Thresholds
 from policynlp.corpus.govcn import load_govcn
-from policynlp.evaluate.classification import classification_metrics
+from policynlp.evaluate.classification import classification_metrics, paired_bootstrap
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -365,6 +365,15 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
                  "baseline": _by_language(b_cal.calibrated(baseline.logits(texts)), test, space,
                                           b_thr, names)},
     }
+    test_gold = space.encode(test)
+    decided = {"model": model.predict(texts).decide(thr),
+               "encoder_only": e_cal.calibrated(model.encoder_logits(texts)).decide(e_thr),
+               "baseline": b_cal.calibrated(baseline.logits(texts)).decide(b_thr)}
+    metrics["test"]["paired_bootstrap"] = {
+        "model_minus_baseline": paired_bootstrap(test_gold, decided["model"],
+                                                 decided["baseline"]),
+        "model_minus_encoder_only": paired_bootstrap(test_gold, decided["model"],
+                                                     decided["encoder_only"])}
     if govcn_test:
         gt = [r["text"] for r in govcn_test]
         metrics["govcn_heldout"] = {

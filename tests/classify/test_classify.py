@@ -241,3 +241,46 @@ def test_ngram_branch_blends_logits_and_survives_save_load(tiny_encoder_dir: Pat
     model.save(tmp_path / "m0")
     assert not (tmp_path / "m0" / "ngram").exists()
     assert DocumentClassifier.load(tmp_path / "m0").ngram is None
+
+
+def test_paired_bootstrap_brackets_the_difference_and_is_zero_for_one_system() -> None:
+    from policynlp.evaluate.classification import headline_f1, paired_bootstrap
+
+    space = LabelSpace.from_schema()
+    gold = space.encode(RECORDS)
+    rng = np.random.default_rng(3)
+    noisy = TaskScores(sectors=np.clip(gold.sectors + rng.normal(0, 0.4, gold.sectors.shape),
+                                       0, 1),
+                       risk=np.eye(3)[(gold.risk + (rng.random(len(RECORDS)) < 0.3)) % 3],
+                       channels=np.clip(gold.channels + rng.normal(0, 0.4,
+                                                                   gold.channels.shape), 0, 1),
+                       dual_use=np.clip(gold.dual_use + rng.normal(0, 0.4, len(RECORDS)), 0,
+                                        1)).decide(Thresholds.default(22, 7))
+    perfect = TaskScores(gold.sectors.astype(float), np.eye(3)[gold.risk],
+                         gold.channels.astype(float), gold.dual_use.astype(float)
+                         ).decide(Thresholds.default(22, 7))
+    diff = paired_bootstrap(gold, perfect, noisy, rounds=200)
+    point = headline_f1(gold, noisy)
+    for key, d in diff.items():
+        assert d["difference"] == round(1.0 - point[key], 4)
+        assert d["low"] <= d["difference"] <= d["high"]
+    same = paired_bootstrap(gold, noisy, noisy, rounds=50)
+    assert all(v == {"difference": 0.0, "low": 0.0, "high": 0.0} for v in same.values())
+
+
+def test_model_card_states_the_paired_differences_and_the_ece_floor() -> None:
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(repo / "training"))
+    from package_model import model_card
+
+    metrics = json.loads((repo / "models" / "policynlp-e5-small" / "metrics.json").read_text(
+        encoding="utf-8"))
+    metrics["test"]["paired_bootstrap"] = {"model_minus_baseline": {
+        "dual_use_f1": {"difference": 0.134, "low": 0.005, "high": 0.274}}}
+    card = model_card(metrics, 14.3)
+    assert "dual use f1 +0.134 [+0.005, +0.274]" in card
+    assert "perfectly calibrated head would score about" in card
+    del metrics["test"]["paired_bootstrap"]
+    assert "paired bootstrap" not in model_card(metrics, 14.3)
