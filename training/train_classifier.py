@@ -209,7 +209,8 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
         settings = ClassifierSettings(encoder=cfg["encoder"], max_length=cfg["max_length"],
                                       stride=cfg["stride"], pooling=cfg["pooling"],
                                       prefix=cfg["prefix"], lora=cfg.get("lora"),
-                                      unfreeze_top=cfg.get("unfreeze_top", 0))
+                                      unfreeze_top=cfg.get("unfreeze_top", 0),
+                                      token_pooling=cfg.get("token_pooling", False))
         encoder, tokenizer = load_encoder(settings.encoder, args.device)
         if settings.lora:
             from peft import LoraConfig, get_peft_model

@@ -71,9 +71,12 @@ def test_training_step_lowers_the_loss_and_save_load_round_trips(tiny_encoder_di
     np.testing.assert_allclose(a.risk, b.risk, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("token_pooling", [False, True])
 def test_partial_unfreezing_trains_on_cached_states_that_match_the_full_pass(
-        tiny_encoder_dir: Path, tmp_path: Path) -> None:
-    model = _model(tiny_encoder_dir, unfreeze_top=1, dropout=0.0)
+        tiny_encoder_dir: Path, tmp_path: Path, token_pooling: bool) -> None:
+    model = _model(tiny_encoder_dir, unfreeze_top=1, dropout=0.0, token_pooling=token_pooling)
+    if model.heads.tokens is not None:  # token scores that matter, so the check has teeth
+        torch.nn.init.normal_(model.heads.tokens.weight, std=0.5)
     model.encoder.requires_grad_(False)
     model._layers()[model.split_at():].requires_grad_(True)
     texts = [r["text"] for r in RECORDS[:4]]
@@ -284,3 +287,33 @@ def test_model_card_states_the_paired_differences_and_the_ece_floor() -> None:
     assert "perfectly calibrated head would score about" in card
     del metrics["test"]["paired_bootstrap"]
     assert "paired bootstrap" not in model_card(metrics, 14.3)
+
+
+def test_token_pooling_combines_windows_exactly_and_starts_as_mean_pooling(
+        tiny_encoder_dir: Path) -> None:
+    model = _model(tiny_encoder_dir, token_pooling=True)
+    plain = _model(tiny_encoder_dir)
+    plain.heads.load_state_dict(
+        {k: v for k, v in model.heads.state_dict().items() if not k.startswith("tokens.")})
+    texts = [r["text"] for r in RECORDS[:4]]
+    a, b = model.logits(texts), plain.logits(texts)  # token scorer at zero: no change
+    for head in a:
+        np.testing.assert_allclose(a[head], b[head], rtol=1e-5, atol=1e-6)
+
+    torch.manual_seed(0)
+    assert model.heads.tokens is not None
+    torch.nn.init.normal_(model.heads.tokens.weight)
+    hidden = torch.randn(3, 5, model.encoder.config.hidden_size)
+    mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [1, 1, 0, 0, 0]])
+    with torch.no_grad():
+        rows = model.window_features(hidden, mask)
+        doc = model.pool(rows, [0, 0, 1], 2)  # windows 0 and 1 are one document
+        scores = model.heads.tokens(hidden)
+    assert rows.shape[1] == model.feature_width()
+    tokens0 = torch.cat([scores[0, :3], scores[1, :5]])  # the real tokens of document 0
+    lme0 = torch.logsumexp(tokens0, 0) - np.log(8)
+    h = model.encoder.config.hidden_size
+    torch.testing.assert_close(doc[0, h:], lme0, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(doc[1, h:], torch.logsumexp(scores[2, :2], 0) - np.log(2),
+                               rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(doc[0, :h], (hidden[0, :3].mean(0) + hidden[1].mean(0)) / 2)

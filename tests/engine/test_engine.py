@@ -56,10 +56,13 @@ def test_an_item_over_the_budget_gets_a_batch_of_its_own() -> None:
         pack_by_tokens([1], batch_tokens=0)
 
 
-@pytest.mark.parametrize("ngram_branch", [False, True])
-def test_engine_agrees_with_the_classifier_and_keeps_input_order(tiny_encoder_dir: Path,
-                                                                 ngram_branch: bool) -> None:
-    model = _classifier(tiny_encoder_dir)
+@pytest.mark.parametrize(("ngram_branch", "token_pooling"),
+                         [(False, False), (True, False), (False, True)])
+def test_engine_agrees_with_the_classifier_and_keeps_input_order(
+        tiny_encoder_dir: Path, ngram_branch: bool, token_pooling: bool) -> None:
+    model = _classifier(tiny_encoder_dir, token_pooling=token_pooling)
+    if model.heads.tokens is not None:  # windows of one document pooled across batches
+        torch.nn.init.normal_(model.heads.tokens.weight, std=0.5)
     if ngram_branch:  # the engine blends the n-gram logits of the same texts, in input order
         from policynlp.classify.baseline import TfidfBaseline
 

