@@ -45,9 +45,13 @@ from policynlp.classify.model import (
     DocumentClassifier,
     load_encoder,
 )
-from policynlp.classify.scores import TaskScores, Thresholds
+from policynlp.classify.scores import Decisions, TaskScores, Thresholds
 from policynlp.corpus.govcn import load_govcn
-from policynlp.evaluate.classification import classification_metrics, paired_bootstrap
+from policynlp.evaluate.classification import (
+    classification_metrics,
+    headline_f1,
+    paired_bootstrap,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -87,33 +91,21 @@ def _cv_score(logits: dict[str, np.ndarray], gold: Any, min_support: int, *, fol
     """Mean F1 of the four tasks (sector and channel micro-F1, risk macro-F1, dual-use F1) on
     dev by repeated k-fold cross-validation: calibration and thresholds fitted on the other
     folds, decisions taken on the held-out fold, F1 over all pooled decisions."""
-    from sklearn.metrics import f1_score
-
     n = len(gold.risk)
     rng = np.random.RandomState(seed)
     scores = []
     for _ in range(repeats):
         parts = np.array_split(rng.permutation(n), folds)
-        decided = {h: np.zeros_like(getattr(gold, h)) for h in ("sectors", "channels",
-                                                                 "dual_use", "risk")}
+        decided = Decisions(*(np.zeros_like(getattr(gold, h))
+                              for h in ("sectors", "risk", "channels", "dual_use")))
         for k, held in enumerate(parts):
             fit = np.concatenate([q for j, q in enumerate(parts) if j != k])
             cal, thr = _calibrate({h: v[fit] for h, v in logits.items()}, gold.subset(fit),
                                   min_support)
             d = cal.calibrated({h: v[held] for h, v in logits.items()}).decide(thr)
-            for h in decided:
-                decided[h][held] = getattr(d, h)
-        m = {h: gold.mask["sectors" if h == "sectors" else
-                          "dual_use" if h == "dual_use" else "risk"] > 0 for h in decided}
-        scores.append(np.mean([
-            f1_score(gold.sectors[m["sectors"]], decided["sectors"][m["sectors"]],
-                     average="micro", zero_division=0),
-            f1_score(gold.channels[m["channels"]], decided["channels"][m["channels"]],
-                     average="micro", zero_division=0),
-            f1_score(gold.risk[m["risk"]], decided["risk"][m["risk"]], average="macro",
-                     zero_division=0),
-            f1_score(gold.dual_use[m["dual_use"]], decided["dual_use"][m["dual_use"]],
-                     zero_division=0)]))
+            for h in ("sectors", "risk", "channels", "dual_use"):
+                getattr(decided, h)[held] = getattr(d, h)
+        scores.append(np.mean(list(headline_f1(gold, decided).values())))
     return float(np.mean(scores))
 
 

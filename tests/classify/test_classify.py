@@ -317,3 +317,23 @@ def test_token_pooling_combines_windows_exactly_and_starts_as_mean_pooling(
     torch.testing.assert_close(doc[1, h:], torch.logsumexp(scores[2, :2], 0) - np.log(2),
                                rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(doc[0, :h], (hidden[0, :3].mean(0) + hidden[1].mean(0)) / 2)
+
+
+def test_ngram_weight_is_chosen_by_dev_cross_validation() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
+    from train_classifier import _choose_ngram_weight, _cv_score
+
+    gold = LabelSpace.from_schema().encode(RECORDS * 2)
+    rng = np.random.default_rng(0)
+    sharp = {"sectors": np.where(gold.sectors > 0, 4.0, -4.0),
+             "channels": np.where(gold.channels > 0, 4.0, -4.0),
+             "risk": np.eye(3)[gold.risk] * 4.0, "dual_use": np.where(gold.dual_use > 0, 4.0,
+                                                                       -4.0)}
+    noise = {h: rng.normal(0, 4.0, v.shape) for h, v in sharp.items()}
+    assert _cv_score(sharp, gold, 1) == 1.0
+    assert _cv_score(noise, gold, 1) < 0.8
+    weight, scales, tried = _choose_ngram_weight(sharp, noise, gold, [0.0, 0.5, 1.0], 1)
+    assert weight != 1.0 and tried["1.0"] < tried["0.0"] == 1.0
+    assert set(scales) == set(sharp) and all(s[0] > 0 and s[1] > 0 for s in scales.values())

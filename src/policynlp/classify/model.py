@@ -386,9 +386,7 @@ class DocumentClassifier(nn.Module):
             (folder / "adapter" / "README.md").unlink(missing_ok=True)  # peft's empty template
         else:  # partial unfreezing (the top layers) or any encoder weights left trainable
             changed = {k: v.detach().cpu().to(STORAGE_DTYPE).contiguous()
-                       for k, v in self.encoder.named_parameters()
-                       if (self.is_top_layer(k) if self.settings.unfreeze_top
-                           else v.requires_grad)}
+                       for k, v in self.trained_encoder_parameters()}
             if changed:
                 save_file(changed, str(folder / "encoder.safetensors"))
         if self.ngram is not None and self.settings.ngram_weight > 0:
@@ -431,10 +429,14 @@ class DocumentClassifier(nn.Module):
         if self.settings.lora:  # adapters are saved as peft writes them (float32)
             return
         with torch.no_grad():
-            for key, param in self.encoder.named_parameters():
-                if self.is_top_layer(key) or (not self.settings.unfreeze_top
-                                              and param.requires_grad):
-                    param.copy_(param.to(STORAGE_DTYPE).to(param.dtype))
+            for _, param in self.trained_encoder_parameters():
+                param.copy_(param.to(STORAGE_DTYPE).to(param.dtype))
+
+    def trained_encoder_parameters(self) -> list[tuple[str, nn.Parameter]]:
+        """The encoder weights a saved model stores (without LoRA): the ``unfreeze_top`` layers,
+        or every trainable weight when no layer count is set."""
+        return [(k, v) for k, v in self.encoder.named_parameters()
+                if (self.is_top_layer(k) if self.settings.unfreeze_top else v.requires_grad)]
 
 
 __all__ = ["EMBEDDED_BASE", "ClassifierSettings", "DocumentClassifier", "Heads", "layer_index",

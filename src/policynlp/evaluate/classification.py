@@ -23,6 +23,16 @@ from policynlp.classify.labels import Targets
 from policynlp.classify.scores import Decisions, TaskScores, Thresholds
 
 
+def bin_index(prob: np.ndarray, bins: int = 10) -> np.ndarray:
+    """The equal-width probability bin (0 … bins − 1) of each probability.
+
+    Example:
+        >>> bin_index(np.array([0.0, 0.05, 0.1, 0.99, 1.0])).tolist()
+        [0, 0, 1, 9, 9]
+    """
+    return np.clip(np.digitize(prob, np.linspace(0, 1, bins + 1)[1:-1]), 0, bins - 1)
+
+
 def expected_calibration_error(prob: np.ndarray, gold: np.ndarray, bins: int = 10) -> float:
     """ECE of binary probabilities: the bin-weighted gap between confidence and accuracy.
 
@@ -31,8 +41,7 @@ def expected_calibration_error(prob: np.ndarray, gold: np.ndarray, bins: int = 1
     prob, gold = np.asarray(prob, float).ravel(), np.asarray(gold, float).ravel()
     if prob.size == 0:
         return 0.0
-    edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
+    idx = bin_index(prob, bins)
     ece = 0.0
     for b in range(bins):
         sel = idx == b
@@ -56,8 +65,7 @@ def ece_floor(prob: np.ndarray, bins: int = 10, rounds: int = 500, seed: int = 0
     prob = np.asarray(prob, float).ravel()
     if prob.size == 0:
         return 0.0
-    edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
+    idx = bin_index(prob, bins)
     drawn = np.random.default_rng(seed).random((rounds, prob.size)) < prob
     total = np.zeros(rounds)
     for b in range(bins):
@@ -170,5 +178,5 @@ def paired_bootstrap(gold: Targets, a: Decisions, b: Decisions, rounds: int = 10
                 "high": round(float(np.percentile(v, 97.5)), 4)} for k, v in draws.items()}
 
 
-__all__ = ["classification_metrics", "ece_floor", "expected_calibration_error", "headline_f1",
-           "paired_bootstrap"]
+__all__ = ["bin_index", "classification_metrics", "ece_floor", "expected_calibration_error",
+           "headline_f1", "paired_bootstrap"]

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from policynlp.data import Analysis, Target
-from policynlp.evaluate.classification import ece_floor, expected_calibration_error
+from policynlp.evaluate.classification import bin_index, ece_floor, expected_calibration_error
 from policynlp.evaluate.predictions import HEADLINES, _pred_dict, _space, interval_flag
 from policynlp.evaluate.targets import match_targets
 
@@ -89,8 +89,7 @@ def _confusion(matrix: list[list[int]], labels: list[str]) -> str:
 def _reliability(prob: np.ndarray, gold: np.ndarray, title: str, bins: int = 10) -> str:
     import matplotlib.pyplot as plt
 
-    edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(prob, edges[1:-1]), 0, bins - 1)
+    idx = bin_index(prob, bins)
     conf, acc, count = [], [], []
     for b in range(bins):
         sel = idx == b
