@@ -267,6 +267,12 @@ def test_paired_bootstrap_brackets_the_difference_and_is_zero_for_one_system() -
     for key, d in diff.items():
         assert d["difference"] == round(1.0 - point[key], 4)
         assert d["low"] <= d["difference"] <= d["high"]
+    from policynlp.evaluate.classification import _f1_counts, _f1_from_sums
+
+    counts = _f1_counts(gold, noisy)  # the bootstrap's sums give scikit-learn's figures
+    for rows in (np.arange(len(RECORDS)), rng.integers(0, len(RECORDS), len(RECORDS))):
+        by_sums, by_sklearn = _f1_from_sums(counts[rows].sum(0)), headline_f1(gold, noisy, rows)
+        assert all(abs(by_sums[k] - by_sklearn[k]) < 1e-12 for k in by_sklearn)
     same = paired_bootstrap(gold, noisy, noisy, rounds=50)
     assert all(v == {"difference": 0.0, "low": 0.0, "high": 0.0} for v in same.values())
 

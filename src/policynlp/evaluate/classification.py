@@ -166,16 +166,43 @@ def paired_bootstrap(gold: Targets, a: Decisions, b: Decisions, rounds: int = 10
     """
     n = len(gold.risk)
     point_a, point_b = headline_f1(gold, a), headline_f1(gold, b)
+    counts_a, counts_b = _f1_counts(gold, a), _f1_counts(gold, b)
     rng = np.random.default_rng(seed)
     draws: dict[str, list[float]] = {k: [] for k in point_a}
-    for _ in range(rounds):
+    for _ in range(rounds):  # per-document counts: each round is a sum, not a metric call
         rows = rng.integers(0, n, n)
-        fa, fb = headline_f1(gold, a, rows), headline_f1(gold, b, rows)
+        fa, fb = _f1_from_sums(counts_a[rows].sum(0)), _f1_from_sums(counts_b[rows].sum(0))
         for k in draws:
             draws[k].append(fa[k] - fb[k])
     return {k: {"difference": round(point_a[k] - point_b[k], 4),
                 "low": round(float(np.percentile(v, 2.5)), 4),
                 "high": round(float(np.percentile(v, 97.5)), 4)} for k, v in draws.items()}
+
+
+def _f1_counts(gold: Targets, decided: Decisions) -> np.ndarray:
+    """Per document: true positives, false positives and false negatives of sectors, channels
+    and dual use, then of each risk level (zero for a task the document is not labelled for)."""
+    def tp_fp_fn(g: np.ndarray, p: np.ndarray, m: np.ndarray) -> list[np.ndarray]:
+        g, p = g.reshape(len(m), -1) > 0, p.reshape(len(m), -1) > 0
+        return [((g & p).sum(1) * m), ((~g & p).sum(1) * m), ((g & ~p).sum(1) * m)]
+
+    m = {t: (gold.mask[t] > 0).astype(int) for t in ("sectors", "risk", "dual_use")}
+    cols = [*tp_fp_fn(gold.sectors, decided.sectors, m["sectors"]),
+            *tp_fp_fn(gold.channels, decided.channels, m["risk"]),
+            *tp_fp_fn(gold.dual_use, decided.dual_use, m["dual_use"])]
+    for level in range(3):
+        cols += tp_fp_fn(gold.risk == level, decided.risk == level, m["risk"])
+    return np.stack(cols, 1).astype(float)
+
+
+def _f1_from_sums(c: np.ndarray) -> dict[str, float]:
+    """:func:`headline_f1` from summed :func:`_f1_counts` columns."""
+    def f1(tp: float, fp: float, fn: float) -> float:
+        return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
+
+    return {"sectors_micro_f1": f1(*c[0:3]), "channels_micro_f1": f1(*c[3:6]),
+            "dual_use_f1": f1(*c[6:9]),
+            "risk_macro_f1": float(np.mean([f1(*c[9 + 3 * k:12 + 3 * k]) for k in range(3)]))}
 
 
 __all__ = ["bin_index", "classification_metrics", "ece_floor", "expected_calibration_error",
