@@ -348,38 +348,31 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     model.thresholds = thr
 
     # -- final figures ----------------------------------------------------------------------
-    texts = [r["text"] for r in test]
+    def three_ways(texts: list[str]) -> dict[str, tuple[TaskScores, Thresholds]]:
+        """Scores of the model, the encoder alone and the baseline, one encoder pass."""
+        encoded = model.encoder_logits(texts)
+        return {"model": (cal.calibrated(model.fuse(encoded, texts)), thr),
+                "encoder_only": (e_cal.calibrated(encoded), e_thr),
+                "baseline": (b_cal.calibrated(baseline.logits(texts)), b_thr)}
+
+    on_test = three_ways([r["text"] for r in test])
     metrics: dict[str, Any] = {
         "config": cfg, "history": history, "best_epoch": best_epoch, "fusion": fusion,
         "train_records": len(train), "baseline_fit_seconds": round(baseline_time, 1),
-        "test": {"model": _by_language(model.predict(texts), test, space, thr, names),
-                 "encoder_only": _by_language(e_cal.calibrated(model.encoder_logits(texts)),
-                                              test, space, e_thr, names),
-                 "baseline": _by_language(b_cal.calibrated(baseline.logits(texts)), test, space,
-                                          b_thr, names)},
+        "test": {k: _by_language(sc, test, space, t, names) for k, (sc, t) in on_test.items()},
     }
     test_gold = space.encode(test)
-    decided = {"model": model.predict(texts).decide(thr),
-               "encoder_only": e_cal.calibrated(model.encoder_logits(texts)).decide(e_thr),
-               "baseline": b_cal.calibrated(baseline.logits(texts)).decide(b_thr)}
+    decided = {k: sc.decide(t) for k, (sc, t) in on_test.items()}
     metrics["test"]["paired_bootstrap"] = {
         "model_minus_baseline": paired_bootstrap(test_gold, decided["model"],
                                                  decided["baseline"]),
         "model_minus_encoder_only": paired_bootstrap(test_gold, decided["model"],
                                                      decided["encoder_only"])}
     if govcn_test:
-        gt = [r["text"] for r in govcn_test]
-        metrics["govcn_heldout"] = {
-            "records": len(govcn_test),
-            "model": classification_metrics(model.predict(gt), space.encode(govcn_test), thr,
-                                             names)["sectors"]["micro_f1"],
-            "encoder_only": classification_metrics(
-                e_cal.calibrated(model.encoder_logits(gt)), space.encode(govcn_test), e_thr,
-                names)["sectors"]["micro_f1"],
-            "baseline": classification_metrics(b_cal.calibrated(baseline.logits(gt)),
-                                               space.encode(govcn_test), b_thr,
-                                               names)["sectors"]["micro_f1"],
-        }
+        gov_gold = space.encode(govcn_test)
+        metrics["govcn_heldout"] = {"records": len(govcn_test)} | {
+            k: classification_metrics(sc, gov_gold, t, names)["sectors"]["micro_f1"]
+            for k, (sc, t) in three_ways([r["text"] for r in govcn_test]).items()}
     run_dir = out_dir.with_name(out_dir.name + ".run")
     model.save(run_dir)
     (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")

@@ -41,13 +41,7 @@ def expected_calibration_error(prob: np.ndarray, gold: np.ndarray, bins: int = 1
     prob, gold = np.asarray(prob, float).ravel(), np.asarray(gold, float).ravel()
     if prob.size == 0:
         return 0.0
-    idx = bin_index(prob, bins)
-    ece = 0.0
-    for b in range(bins):
-        sel = idx == b
-        if sel.any():
-            ece += sel.mean() * abs(prob[sel].mean() - gold[sel].mean())
-    return round(float(ece), 4)
+    return round(float(_ece_rows(prob, gold[None, :], bins)[0]), 4)
 
 
 def ece_floor(prob: np.ndarray, bins: int = 10, rounds: int = 500, seed: int = 0) -> float:
@@ -65,14 +59,24 @@ def ece_floor(prob: np.ndarray, bins: int = 10, rounds: int = 500, seed: int = 0
     prob = np.asarray(prob, float).ravel()
     if prob.size == 0:
         return 0.0
-    idx = bin_index(prob, bins)
     drawn = np.random.default_rng(seed).random((rounds, prob.size)) < prob
-    total = np.zeros(rounds)
+    return round(float(_ece_rows(prob, drawn, bins).mean()), 4)
+
+
+def calibration(prob: np.ndarray, gold: np.ndarray) -> dict[str, float]:
+    """``ece`` of ``prob`` against ``gold`` and the ``ece_floor`` to read it against."""
+    return {"ece": expected_calibration_error(prob, gold), "ece_floor": ece_floor(prob)}
+
+
+def _ece_rows(prob: np.ndarray, outcomes: np.ndarray, bins: int) -> np.ndarray:
+    """ECE of ``prob`` against each row of 0/1 ``outcomes`` (rows × documents)."""
+    idx = bin_index(prob, bins)
+    total = np.zeros(outcomes.shape[0])
     for b in range(bins):
         sel = idx == b
         if sel.any():
-            total += sel.mean() * np.abs(prob[sel].mean() - drawn[:, sel].mean(1))
-    return round(float(total.mean()), 4)
+            total += sel.mean() * np.abs(prob[sel].mean() - outcomes[:, sel].mean(1))
+    return total
 
 
 def _multilabel(prob: np.ndarray, gold: np.ndarray, pred: np.ndarray, names: tuple[str, ...]
@@ -82,8 +86,7 @@ def _multilabel(prob: np.ndarray, gold: np.ndarray, pred: np.ndarray, names: tup
     return {
         "micro_f1": round(float(f1_score(gold, pred, average="micro", zero_division=0)), 4),
         "macro_f1": round(float(f[present].mean()) if present.any() else 0.0, 4),
-        "ece": expected_calibration_error(prob, gold),
-        "ece_floor": ece_floor(prob),
+        **calibration(prob, gold),
         "per_label": {n: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
                           "f1": round(float(f[i]), 4), "support": int(support[i])}
                       for i, n in enumerate(names)},
@@ -112,8 +115,7 @@ def classification_metrics(scores: TaskScores, gold: Targets, thresholds: Thresh
                                              labels=list(range(len(names["risk_levels"]))),
                                              zero_division=0)), 4),
             "mae": round(float(mean_absolute_error(g, pred)), 4),
-            "ece": expected_calibration_error(top, (pred == g).astype(float)),
-            "ece_floor": ece_floor(top),
+            **calibration(top, (pred == g).astype(float)),
         }
         out["channels"] = _multilabel(scores.channels[m], gold.channels[m],
                                       decided.channels[m], names["channels"])
@@ -126,8 +128,7 @@ def classification_metrics(scores: TaskScores, gold: Targets, thresholds: Thresh
             "precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
             "auroc": round(float(roc_auc_score(g, scores.dual_use[m])), 4) if len(set(g)) > 1
             else None,
-            "ece": expected_calibration_error(scores.dual_use[m], g),
-            "ece_floor": ece_floor(scores.dual_use[m]),
+            **calibration(scores.dual_use[m], g),
         }
     return out
 
@@ -205,5 +206,5 @@ def _f1_from_sums(c: np.ndarray) -> dict[str, float]:
             "risk_macro_f1": float(np.mean([f1(*c[9 + 3 * k:12 + 3 * k]) for k in range(3)]))}
 
 
-__all__ = ["bin_index", "classification_metrics", "ece_floor", "expected_calibration_error",
-           "headline_f1", "paired_bootstrap"]
+__all__ = ["bin_index", "calibration", "classification_metrics", "ece_floor",
+           "expected_calibration_error", "headline_f1", "paired_bootstrap"]

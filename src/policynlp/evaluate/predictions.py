@@ -38,7 +38,7 @@ from sklearn.metrics import (
 
 from policynlp.data import Analysis, KeyDate, Target
 from policynlp.errors import UnknownLabelError
-from policynlp.evaluate.classification import ece_floor, expected_calibration_error
+from policynlp.evaluate.classification import calibration
 from policynlp.evaluate.summaries import score_summaries
 from policynlp.evaluate.targets import match_targets, score_targets
 
@@ -131,12 +131,10 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
                           else np.nan)
     out["sectors"] = _multilabel(gs, ps, sectors)
     if not np.isnan(prob_s).any():
-        out["sectors"]["ece"] = expected_calibration_error(prob_s, gs)
-        out["sectors"]["ece_floor"] = ece_floor(prob_s)
+        out["sectors"].update(calibration(prob_s, gs))
     out["channels"] = _multilabel(gc, pc, channels)
     if not np.isnan(prob_c).any():
-        out["channels"]["ece"] = expected_calibration_error(prob_c, gc)
-        out["channels"]["ece_floor"] = ece_floor(prob_c)
+        out["channels"].update(calibration(prob_c, gc))
     if g_level:
         gl, pl = np.array(g_level), np.array(p_level)
         missing = pl < 0  # no prediction: counted wrong, as the farthest level
@@ -152,16 +150,14 @@ def _block(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, 
         }
         conf = np.array(p_conf, float)
         if not np.isnan(conf).any():
-            out["risk"]["ece"] = expected_calibration_error(conf, (gl == pl).astype(float))
-            out["risk"]["ece_floor"] = ece_floor(conf)
+            out["risk"].update(calibration(conf, (gl == pl).astype(float)))
     if g_dual:
         gd, pd_, sd = np.array(g_dual), np.array(p_dual), np.array(s_dual, float)
         p, r, f, _ = precision_recall_fscore_support(gd, pd_, average="binary", zero_division=0)
         out["dual_use"] = {"precision": round(float(p), 4), "recall": round(float(r), 4),
                            "f1": round(float(f), 4)}
         if not np.isnan(sd).any():
-            out["dual_use"]["ece"] = expected_calibration_error(sd, gd)
-            out["dual_use"]["ece_floor"] = ece_floor(sd)
+            out["dual_use"].update(calibration(sd, gd))
             if len(set(g_dual)) == 2:
                 out["dual_use"]["auroc"] = round(float(roc_auc_score(gd, sd)), 4)
     t = score_targets(([Target.from_dict(x) for x in g.get("targets") or []],

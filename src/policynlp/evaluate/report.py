@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from policynlp.data import Analysis, Target
-from policynlp.evaluate.classification import bin_index, ece_floor, expected_calibration_error
+from policynlp.evaluate.classification import bin_index, calibration
 from policynlp.evaluate.predictions import HEADLINES, _pred_dict, _space, interval_flag
 from policynlp.evaluate.targets import match_targets
 
@@ -206,10 +206,10 @@ def write_report(result: dict[str, Any], gold: Sequence[dict[str, Any]],
     parts.append("<h2>Calibration</h2>")
     rel = _reliability_inputs(gold, preds, sectors, levels)
     for head, (prob, g) in rel.items():
+        c = calibration(prob, g)
         parts.append(_figure(f"reliability-{head.replace(' ', '-')}", f"Reliability: {head}",
                              _reliability(prob, g, f"{head} (n={len(prob)}): ECE "
-                                          f"{expected_calibration_error(prob, g):.3f}, "
-                                          f"calibrated ≈ {ece_floor(prob):.3f}")))
+                                          f"{c['ece']:.3f}, calibrated ≈ {c['ece_floor']:.3f}")))
     if not rel:
         parts.append("<p>The predictions carry no probabilities.</p>")
     if allm.get("target_errors") is not None:
