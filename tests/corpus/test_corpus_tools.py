@@ -12,7 +12,12 @@ from typer.testing import CliRunner
 from policynlp.cli import app
 from policynlp.corpus.agreement import agreement
 from policynlp.corpus.govcn import join_labels, load_govcn
-from policynlp.corpus.splits import make_splits, remove_near_duplicates, supplement_train
+from policynlp.corpus.splits import (
+    make_splits,
+    remove_near_duplicates,
+    supplement_eval,
+    supplement_train,
+)
 from policynlp.corpus.stats import coverage
 from policynlp.corpus.validate import validate_path, validate_record, value_readable
 
@@ -136,6 +141,27 @@ def test_supplement_adds_to_train_only_and_refuses_leaks() -> None:
     assert [r["id"] for r in parts["train"]] == ["t", "n2"]
     assert [r["id"] for r in parts["test"]] == ["x"] and [r["id"] for r in parts["dev"]] == ["d"]
     assert report.closest_pair["test"] == ("n1", "x") and report.max_similarity["test"] >= 0.8
+
+
+def test_supplement_eval_deals_new_records_to_dev_and_test_without_leaks() -> None:
+    base = "国务院关于推动新能源汽车产业高质量发展的实施意见，到2025年新能源汽车销量占比达到20%左右。"
+    parts = {"train": [{"id": "t", "text": base}], "dev": [], "test": []}
+    new = [{"id": f"n{i}", "lang": ("zh", "en")[i % 2], "sectors": [("energy", "finance")[i % 3 == 0]],
+            "text": f"document {i}: " + " ".join(f"w{i}x{j}" for j in range(12))} for i in range(30)]
+    new += [{"id": "leak", "lang": "zh", "sectors": ["automotive"], "text": base.replace("20%", "25%")},
+            {"id": "twin", "lang": "en", "sectors": ["energy"], "text": new[4]["text"] + "."},
+            {"id": "n3", "lang": "zh", "sectors": ["energy"], "text": "海关总署关于跨境电商的公告"}]
+    report = supplement_eval(parts, new, dev_share=1 / 3, threshold=0.8)
+    assert report.refused["leak"].endswith("train document t")
+    assert report.refused["twin"].endswith("new document n4")
+    assert report.refused["n3"] == "id already in the corpus"
+    assert sorted(report.added) == sorted(f"n{i}" for i in range(30))
+    assert [len(parts["dev"]), len(parts["test"])] == [10, 20] and len(parts["train"]) == 1
+    for split in ("dev", "test"):
+        assert {r["lang"] for r in parts[split]} == {"zh", "en"}
+    again = {"train": [{"id": "t", "text": base}], "dev": [], "test": []}
+    supplement_eval(again, list(reversed(new[:30])), dev_share=1 / 3, threshold=0.8)
+    assert sorted(r["id"] for r in again["dev"]) == sorted(r["id"] for r in parts["dev"])
 
 
 def test_fill_offsets_locates_span_words_and_validates(tmp_path: Path) -> None:

@@ -18,34 +18,59 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 SPLITS = ("train", "dev", "test")
+
+
+def deal(records: Sequence[dict[str, Any]], shares: Mapping[str, float | Fraction], *,
+         seed: int = 13
+         ) -> dict[str, list[dict[str, Any]]]:
+    """Deal records out to named parts, stratified by language and primary (first) sector.
+
+    Within each stratum (sorted by id, then shuffled with ``seed``) every part after the first
+    takes its share, rounded down with the fraction carried to the next stratum so that totals
+    stay on target; the first part takes the rest.
+
+    Example:
+        >>> recs = [{"id": f"d{i}", "lang": "zh", "sectors": ["energy"]} for i in range(9)]
+        >>> {k: len(v) for k, v in deal(recs, {"test": 2 / 3, "dev": 1 / 3}).items()}
+        {'test': 6, 'dev': 3}
+    """
+    strata: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for rec in records:
+        primary = (rec.get("sectors") or ["none"])[0]
+        strata[(rec.get("lang") or "?", primary)].append(rec)
+    rng = random.Random(seed)
+    names = list(shares)
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    carry: dict[str, float | Fraction] = dict.fromkeys(names, 0.0)
+    for key in sorted(strata):
+        group = sorted(strata[key], key=lambda r: str(r.get("id")))
+        rng.shuffle(group)
+        taken = 0
+        for name in names[1:]:
+            want = shares[name] * len(group) + carry[name]
+            count = int(want)
+            carry[name] = want - count
+            out[name] += group[taken:taken + count]
+            taken += count
+        out[names[0]] += group[taken:]
+    return out
 
 
 def make_splits(records: Sequence[dict[str, Any]], *, seed: int = 13,
                 fractions: tuple[float, float, float] = (0.7, 0.15, 0.15)
                 ) -> dict[str, list[dict[str, Any]]]:
     """Split records into train/dev/test, stratified by language and primary sector."""
-    strata: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for rec in records:
-        primary = (rec.get("sectors") or ["none"])[0]
-        strata[(rec.get("lang") or "?", primary)].append(rec)
-    rng = random.Random(seed)
-    out: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
-    carry = [0.0, 0.0, 0.0]  # fractional shares carried between strata keep totals on target
-    for key in sorted(strata):
-        group = sorted(strata[key], key=lambda r: str(r.get("id")))
-        rng.shuffle(group)
-        want = [f * len(group) + c for f, c in zip(fractions, carry, strict=True)]
-        n_dev, n_test = int(want[1]), int(want[2])
-        carry = [0.0, want[1] - n_dev, want[2] - n_test]
-        out["dev"] += group[:n_dev]
-        out["test"] += group[n_dev:n_dev + n_test]
-        out["train"] += group[n_dev + n_test:]
-    return out
+    parts = deal(records, {"train": fractions[0], "dev": fractions[1], "test": fractions[2]},
+                 seed=seed)
+    return {s: parts[s] for s in SPLITS}
 
 
 @dataclass
@@ -105,6 +130,46 @@ class SupplementReport:
     closest_pair: dict[str, tuple[str, str]]
 
 
+def _screen(parts: dict[str, list[dict[str, Any]]], new: Sequence[dict[str, Any]],
+            against: Sequence[str], *, threshold: float
+            ) -> tuple[list[dict[str, Any]], SupplementReport]:
+    """The new records to keep, and the report: a record is refused when its id is already
+    in the corpus (or earlier in ``new``) or when its similarity to a document of a split in
+    ``against`` (``"new"``: an earlier new record) reaches ``threshold``."""
+    known = {str(r.get("id")) for split in SPLITS for r in parts[split]}
+    refused: dict[str, str] = {}
+    candidates = []
+    for rec in new:
+        rid = str(rec.get("id"))
+        if rid in known:
+            refused[rid] = "id already in the corpus"
+        else:
+            known.add(rid)
+            candidates.append(rec)
+    dropped: set[int] = set()
+    max_sim: dict[str, float] = {}
+    pairs: dict[str, tuple[str, str]] = {}
+    texts = [r["text"] for r in candidates]
+    for split in against:
+        ref = candidates if split == "new" else parts[split]
+        if not candidates or not ref:
+            continue
+        sim = _similarity(texts, [r["text"] for r in ref])
+        if split == "new":  # each record against the ones before it only
+            sim = np.tril(sim, k=-1)
+        for i, rec in enumerate(candidates):
+            j = int(sim[i].argmax())
+            if sim[i, j] >= threshold and i not in dropped:
+                dropped.add(i)
+                refused[str(rec["id"])] = (f"similarity {sim[i, j]:.2f} to {split} "
+                                           f"document {ref[j].get('id')}")
+        i, j = divmod(int(sim.argmax()), sim.shape[1])
+        max_sim[split] = round(float(sim[i, j]), 3)
+        pairs[split] = (str(candidates[i].get("id")), str(ref[j].get("id")))
+    kept = [r for i, r in enumerate(candidates) if i not in dropped]
+    return kept, SupplementReport([str(r["id"]) for r in kept], refused, max_sim, pairs)
+
+
 def supplement_train(parts: dict[str, list[dict[str, Any]]], new: Sequence[dict[str, Any]], *,
                      threshold: float = 0.8) -> SupplementReport:
     """Add authored records to the training split only, keeping dev and test unchanged.
@@ -122,35 +187,41 @@ def supplement_train(parts: dict[str, list[dict[str, Any]]], new: Sequence[dict[
         >>> rep.added, sorted(rep.refused)
         (['n2'], ['n1'])
     """
-    known = {str(r.get("id")) for split in SPLITS for r in parts[split]}
-    refused: dict[str, str] = {}
-    candidates = []
-    for rec in new:
-        rid = str(rec.get("id"))
-        if rid in known:
-            refused[rid] = "id already in the corpus"
-        else:
-            known.add(rid)
-            candidates.append(rec)
-    max_sim: dict[str, float] = {}
-    pairs: dict[str, tuple[str, str]] = {}
-    texts = [r["text"] for r in candidates]
-    for split in ("dev", "test"):
-        if not candidates or not parts[split]:
-            continue
-        sim = _similarity(texts, [r["text"] for r in parts[split]])
-        for i, rec in enumerate(candidates):
-            j = int(sim[i].argmax())
-            if sim[i, j] >= threshold:
-                refused.setdefault(str(rec["id"]), f"similarity {sim[i, j]:.2f} to {split} "
-                                                   f"document {parts[split][j].get('id')}")
-        i, j = divmod(int(sim.argmax()), sim.shape[1])
-        max_sim[split] = round(float(sim[i, j]), 3)
-        pairs[split] = (str(candidates[i].get("id")), str(parts[split][j].get("id")))
-    added = [r for r in candidates if str(r["id"]) not in refused]
+    added, report = _screen(parts, new, ("dev", "test"), threshold=threshold)
     parts["train"].extend(added)
-    return SupplementReport([str(r["id"]) for r in added], refused, max_sim, pairs)
+    return report
 
 
-__all__ = ["SPLITS", "DuplicateReport", "SupplementReport", "make_splits",
-           "remove_near_duplicates", "supplement_train"]
+def supplement_eval(parts: dict[str, list[dict[str, Any]]], new: Sequence[dict[str, Any]], *,
+                    dev_share: float = 1 / 3, threshold: float = 0.8, seed: int = 13
+                    ) -> SupplementReport:
+    """Add authored records to the held-out splits: ``dev_share`` to dev, the rest to test.
+
+    Records are dealt out stratified by language and primary sector (:func:`deal`). A record
+    is refused when its id is already in the corpus, or when its TF-IDF character 5-gram
+    cosine similarity to any document already in the corpus (any split) or to an earlier
+    new record reaches ``threshold``: a held-out document must not test memory of another.
+    ``parts["dev"]`` and ``parts["test"]`` are extended in place; ``max_similarity`` is the
+    closest pair to each existing split and between new records (``"new"``).
+
+    Example:
+        >>> parts = {"train": [{"id": "a", "text": "关于推进算力基础设施建设的通知"}],
+        ...          "dev": [], "test": []}
+        >>> new = [{"id": "n1", "lang": "zh", "sectors": ["telecom_computing"],
+        ...         "text": "关于推进算力基础设施建设的通知"},
+        ...        {"id": "n2", "lang": "zh", "sectors": ["manufacturing_sme"],
+        ...         "text": "关于支持专精特新中小企业的若干措施"}]
+        >>> rep = supplement_eval(parts, new)
+        >>> rep.added, sorted(rep.refused), [r["id"] for r in parts["test"]]
+        (['n2'], ['n1'], ['n2'])
+    """
+    kept, report = _screen(parts, new, (*SPLITS, "new"), threshold=threshold)
+    share = Fraction(dev_share).limit_denominator(1000)  # exact thirds: no share lost to rounding
+    dealt = deal(kept, {"test": 1 - share, "dev": share}, seed=seed)
+    for split in ("dev", "test"):
+        parts[split].extend(dealt[split])
+    return report
+
+
+__all__ = ["SPLITS", "DuplicateReport", "SupplementReport", "deal", "make_splits",
+           "remove_near_duplicates", "supplement_eval", "supplement_train"]
