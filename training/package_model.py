@@ -23,9 +23,10 @@ from policynlp.classify.model import DocumentClassifier
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _row(task: str, metric: str, m: dict[str, Any], b: dict[str, Any]) -> str:
+def _row(task: str, metric: str, m: dict[str, Any], b: dict[str, Any],
+         groups: list[str]) -> str:
     cells = []
-    for lang in ("all", "zh", "en"):
+    for lang in groups:
         mv = m.get(lang, {}).get(task, {}).get(metric)
         bv = b.get(lang, {}).get(task, {}).get(metric)
         cells.append("–" if mv is None else f"{mv:.3f} ({bv:.3f})")
@@ -35,12 +36,17 @@ def _row(task: str, metric: str, m: dict[str, Any], b: dict[str, Any]) -> str:
 def model_card(metrics: dict[str, Any], size_mb: float) -> str:
     """The model card: what the model is, how it was trained, and its test figures."""
     m, b = metrics["test"]["model"], metrics["test"]["baseline"]
-    rows = [_row("sectors", "micro_f1", m, b), _row("sectors", "macro_f1", m, b),
-            _row("risk", "macro_f1", m, b), _row("risk", "accuracy", m, b),
-            _row("risk", "mae", m, b), _row("channels", "micro_f1", m, b),
-            _row("dual_use", "f1", m, b), _row("dual_use", "auroc", m, b),
-            _row("sectors", "ece", m, b), _row("risk", "ece", m, b),
-            _row("channels", "ece", m, b), _row("dual_use", "ece", m, b)]
+    docs = metrics["test"].get("documents") or _test_documents()
+    groups = [g for g in ("all", "zh", "en", "original", "added") if g in docs]
+    rows = [_row(task, metric, m, b, groups) for task, metric in (
+        ("sectors", "micro_f1"), ("sectors", "macro_f1"), ("risk", "macro_f1"),
+        ("risk", "accuracy"), ("risk", "mae"), ("channels", "micro_f1"), ("dual_use", "f1"),
+        ("dual_use", "auroc"), ("sectors", "ece"), ("risk", "ece"), ("channels", "ece"),
+        ("dual_use", "ece"))]
+    heading = f"{docs['all']} documents: {docs.get('zh', 0)} zh, {docs.get('en', 0)} en"
+    if "added" in docs:
+        heading += (f"; {docs['original']} in the original split, {docs['added']} added later "
+                    "by authors who saw neither test nor any model")
     cfg = metrics["config"]
     gov = metrics.get("govcn_heldout")
     gov_line = (f"On {gov['records']} gov.cn rows held out from training (gov.cn's own topics "
@@ -69,9 +75,10 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
                   f"dev among {', '.join(fusion['dev_cv_score'])})."
                   if fusion.get("weight") else "")
     floors = {h: m.get("all", {}).get(h, {}).get("ece_floor") for h in ("risk", "dual_use")}
-    floor_line = (f"ECE on 76 documents is biased upwards: a perfectly calibrated head would "
-                  f"score about {floors['risk']:.3f} (risk) and {floors['dual_use']:.3f} (dual "
-                  f"use) on these documents (`ece_floor` in `metrics.json`).\n\n"
+    floor_line = (f"ECE on {docs['all']} documents is biased upwards: a perfectly calibrated "
+                  f"head would score about {floors['risk']:.3f} (risk) and "
+                  f"{floors['dual_use']:.3f} (dual use) on these documents (`ece_floor` in "
+                  "`metrics.json`).\n\n"
                   if None not in floors.values() else "")
     paired = metrics["test"].get("paired_bootstrap", {}).get("model_minus_baseline")
     paired_line = ("Model minus baseline with a 95% interval from a paired bootstrap over the test "
@@ -95,23 +102,24 @@ multi-label) and dual-use relevance for Chinese and English policy documents.
 - **Size**: {size_mb:.1f} MB ({stored}).
 - `training/train_classifier.py training/configs/e5-small.json` reproduces it.
 
-## Test split (76 documents: 38 zh, 38 en), model (baseline)
+## Test split ({heading}), model (baseline)
 
 Model figures are those of `policynlp evaluate corpora/briefs/test.jsonl --model <this folder>`
 (bootstrap 95% intervals in `metrics.json` under `evaluate_test`). The baseline is TF-IDF
 character 1–3-grams with balanced logistic regressions, trained on the same records and
 calibrated on the same dev split.
 
-| metric | all | zh | en |
-|---|---|---|---|
+| metric | {" | ".join(groups)} |
+|---|{"---|" * len(groups)}
 {chr(10).join(rows)}
 
 {paired_line}{floor_line}{gov_line}
 ## Limits
 
-Trained on {_authored_train()} authored documents and short gov.cn titles: figures on 76 test
-documents have wide confidence intervals; real documents are longer and less balanced across risk
-levels than the corpus (see `corpora/README.md`). Package version {__version__}.
+Trained on {_authored_train()} authored documents and short gov.cn titles: figures on
+{docs['all']} test documents have wide confidence intervals; real documents are longer and
+less balanced across risk levels than the corpus (see `corpora/README.md`). Package version
+{__version__}.
 """
 
 
@@ -152,6 +160,14 @@ def package(run_dir: Path, out: Path, *, evaluate: bool = True) -> Path:
         folder = write_model_folder(out, model, name="policynlp-e5-small", version=__version__,
                                     card=model_card(metrics, size), metrics=metrics)
     return folder
+
+
+def _test_documents() -> dict[str, int]:
+    """Documents in the test split, all and by language (for metrics written before the
+    training script recorded them)."""
+    with (REPO / "corpora" / "briefs" / "test.jsonl").open(encoding="utf-8") as fh:
+        langs = [json.loads(line)["lang"] for line in fh if line.strip()]
+    return {"all": len(langs), "zh": langs.count("zh"), "en": langs.count("en")}
 
 
 def _authored_train() -> int:

@@ -130,15 +130,35 @@ def _dev_score(metrics: dict[str, Any]) -> float:
                           metrics["dual_use"]["f1"]]))
 
 
-def _by_language(scores: TaskScores, records: list[dict[str, Any]], space: LabelSpace,
-                 thr: Thresholds, names: dict[str, tuple[str, ...]]) -> dict[str, Any]:
-    out = {"all": classification_metrics(scores, space.encode(records), thr, names)}
+def test_groups(records: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Row indices of the groups the test figures are reported for: all, each language and,
+    once documents were added to the held-out splits (``splits.json`` supplements ``--to
+    heldout``), the original test documents and the added ones.
+
+    Example:
+        >>> sorted(test_groups([{"id": "a", "lang": "zh"}, {"id": "b", "lang": "en"}]))[:3]
+        ['all', 'en', 'zh']
+    """
+    groups = {"all": list(range(len(records)))}
     for lang in ("zh", "en"):
-        idx = np.array([i for i, r in enumerate(records) if r.get("lang") == lang])
-        if idx.size:
-            out[lang] = classification_metrics(scores.subset(idx),
-                                               space.encode([records[i] for i in idx]), thr,
-                                               names)
+        groups[lang] = [i for i, r in enumerate(records) if r.get("lang") == lang]
+    summary = json.loads((REPO / "corpora" / "briefs" / "splits.json").read_text(encoding="utf-8"))
+    added = {rid for s in summary.get("supplements", []) if s.get("to") == "heldout"
+             for rid in s.get("ids", {}).get("test", [])}
+    in_added = [r.get("id") in added for r in records]
+    if any(in_added):
+        groups["original"] = [i for i, new in enumerate(in_added) if not new]
+        groups["added"] = [i for i, new in enumerate(in_added) if new]
+    return {k: v for k, v in groups.items() if v}
+
+
+def _by_group(scores: TaskScores, records: list[dict[str, Any]], space: LabelSpace,
+              thr: Thresholds, names: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    out = {}
+    for group, rows in test_groups(records).items():
+        idx = np.array(rows)
+        out[group] = classification_metrics(scores.subset(idx),
+                                            space.encode([records[i] for i in idx]), thr, names)
     return out
 
 
@@ -359,15 +379,23 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     metrics: dict[str, Any] = {
         "config": cfg, "history": history, "best_epoch": best_epoch, "fusion": fusion,
         "train_records": len(train), "baseline_fit_seconds": round(baseline_time, 1),
-        "test": {k: _by_language(sc, test, space, t, names) for k, (sc, t) in on_test.items()},
+        "test": {k: _by_group(sc, test, space, t, names) for k, (sc, t) in on_test.items()},
     }
+    metrics["test"]["documents"] = {k: len(v) for k, v in test_groups(test).items()}
     test_gold = space.encode(test)
     decided = {k: sc.decide(t) for k, (sc, t) in on_test.items()}
     metrics["test"]["paired_bootstrap"] = {
         "model_minus_baseline": paired_bootstrap(test_gold, decided["model"],
                                                  decided["baseline"]),
         "model_minus_encoder_only": paired_bootstrap(test_gold, decided["model"],
-                                                     decided["encoder_only"])}
+                                                     decided["encoder_only"]),
+        "model_minus_baseline_by_group": {
+            group: paired_bootstrap(space.encode([test[i] for i in rows]),
+                                    on_test["model"][0].subset(np.array(rows))
+                                    .decide(on_test["model"][1]),
+                                    on_test["baseline"][0].subset(np.array(rows))
+                                    .decide(on_test["baseline"][1]))
+            for group, rows in test_groups(test).items() if group != "all"}}
     if govcn_test:
         gov_gold = space.encode(govcn_test)
         metrics["govcn_heldout"] = {"records": len(govcn_test)} | {

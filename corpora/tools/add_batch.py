@@ -76,6 +76,8 @@ def main() -> int:
         if added:
             entry[f"added_to_{split}"] = {lang: sum(r["lang"] == lang for r in added)
                                           for lang in ("zh", "en")}
+            if args.to == "heldout":  # the training script reports these apart
+                entry.setdefault("ids", {})[split] = [r["id"] for r in added]
     entry |= {"refused": report.refused, "threshold": args.threshold,
               "max_similarity": report.max_similarity, "closest_pairs": report.closest_pair}
     summary.setdefault("supplements", []).append(entry)
