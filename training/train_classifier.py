@@ -366,6 +366,10 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     cal, thr = _calibrate(dev_model, dev_gold, min_support)
     model.settings.temperatures, model.settings.biases = cal.temperatures, cal.biases
     model.thresholds = thr
+    dev_cv = {"model": round(_cv_score(dev_model, dev_gold, min_support), 4),
+              "baseline": round(_cv_score(baseline.logits([r["text"] for r in dev]), dev_gold,
+                                          min_support), 4)}
+    print(f"dev cross-validation: {dev_cv}", file=sys.stderr)
 
     # -- final figures ----------------------------------------------------------------------
     def three_ways(texts: list[str]) -> dict[str, tuple[TaskScores, Thresholds]]:
@@ -378,6 +382,7 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     on_test = three_ways([r["text"] for r in test])
     metrics: dict[str, Any] = {
         "config": cfg, "history": history, "best_epoch": best_epoch, "fusion": fusion,
+        "dev_records": len(dev), "dev_cv_score": dev_cv,
         "train_records": len(train), "baseline_fit_seconds": round(baseline_time, 1),
         "test": {k: _by_group(sc, test, space, t, names) for k, (sc, t) in on_test.items()},
     }
