@@ -343,3 +343,38 @@ def test_ngram_weight_is_chosen_by_dev_cross_validation() -> None:
     weight, scales, tried = _choose_ngram_weight(sharp, noise, gold, [0.0, 0.5, 1.0], 1)
     assert weight != 1.0 and tried["1.0"] < tried["0.0"] == 1.0
     assert set(scales) == set(sharp) and all(s[0] > 0 and s[1] > 0 for s in scales.values())
+
+
+def test_risk_matrix_scaling_is_used_only_where_it_beats_a_temperature_held_out(
+        tiny_encoder_dir: Path, tmp_path: Path) -> None:
+    import sys
+
+    from policynlp.classify.calibration import fit_matrix_scaling, matrix_scaled, softmax
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
+    from train_classifier import _matrix_scaling_wins
+
+    rng = np.random.default_rng(0)
+    z = rng.normal(0, 2.0, (400, 3))
+    # miscalibrated per level: the truth weighs the logits differently and shifts one level
+    truth = softmax(z * np.array([0.3, 1.5, 0.8]) + np.array([0.0, -1.0, 0.5]))
+    y = np.array([rng.choice(3, p=p) for p in truth])
+    assert _matrix_scaling_wins(z, y)
+    calibrated = softmax(z[:60])  # a calibrated head on few rows: one temperature is enough
+    y_cal = np.array([rng.choice(3, p=p) for p in calibrated])
+    assert not _matrix_scaling_wins(z[:60], y_cal)
+    assert fit_matrix_scaling(z[:10], np.zeros(10, int)) is None  # a level without examples
+
+    wb = fit_matrix_scaling(z, y)
+    assert wb is not None
+    model = _model(tiny_encoder_dir)
+    model.settings.risk_scaling = wb
+    logits = {"sectors": np.zeros((400, 22)), "risk": z, "channels": np.zeros((400, 7)),
+              "dual_use": np.zeros(400)}
+    np.testing.assert_allclose(model.settings.calibrated(logits).risk, matrix_scaled(z, wb))
+    model.round_to_storage()
+    model.save(tmp_path / "m")
+    again = DocumentClassifier.load(tmp_path / "m")
+    assert again.settings.risk_scaling == wb
+    texts = [r["text"] for r in RECORDS[:4]]
+    np.testing.assert_allclose(model.predict(texts).risk, again.predict(texts).risk, rtol=1e-5)

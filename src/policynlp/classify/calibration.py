@@ -74,6 +74,38 @@ def fit_platt(logits: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
     return 1.0 / slope, float(lr.intercept_[0])
 
 
+def fit_matrix_scaling(logits: np.ndarray, gold: np.ndarray) -> list[list[float]] | None:
+    """Matrix scaling of class logits: ``softmax(logits @ W.T + b)`` fitted by multinomial
+    logistic regression (scikit-learn, default L2 strength) on dev. Returns one row
+    ``[w_1 … w_k, b]`` per class, or ``None`` when a class has no dev example (use temperature
+    scaling then).
+
+    Unlike a temperature it can correct a head that is over-confident for one level and
+    under-confident for another, at the cost of k·(k + 1) parameters instead of one.
+
+    Example:
+        >>> z = np.array([[2.0, 0, -2], [1.5, 0.5, -2], [0, 2, 0], [-1, 1, 1], [-2, 0, 2],
+        ...               [0.5, 1.0, -1], [-1, -1, 3], [1, 0, 0]])
+        >>> wb = fit_matrix_scaling(z, np.array([0, 1, 1, 2, 2, 0, 2, 0]))
+        >>> len(wb), len(wb[0])
+        (3, 4)
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = np.asarray(logits, float), np.asarray(gold).astype(int)
+    k = x.shape[1] if x.ndim == 2 else 0
+    if x.size == 0 or set(np.unique(y)) != set(range(k)):
+        return None
+    lr = LogisticRegression(C=1.0, max_iter=2000).fit(x, y)
+    return np.hstack([lr.coef_, lr.intercept_[:, None]]).tolist()
+
+
+def matrix_scaled(logits: np.ndarray, scaling: list[list[float]]) -> np.ndarray:
+    """Class probabilities ``softmax(logits @ W.T + b)`` from :func:`fit_matrix_scaling` rows."""
+    wb = np.asarray(scaling, float)
+    return softmax(np.asarray(logits, float) @ wb[:, :-1].T + wb[:, -1])
+
+
 def _best_threshold(prob: np.ndarray, gold: np.ndarray, default: float, floor: float) -> float:
     cands = np.unique(np.concatenate([prob, [default]]))
     best_f, best_t = -1.0, default
@@ -109,4 +141,5 @@ def fit_thresholds(prob: np.ndarray, gold: np.ndarray, *, default: float = 0.5,
     return out
 
 
-__all__ = ["fit_platt", "fit_temperature", "fit_thresholds", "sigmoid", "softmax"]
+__all__ = ["fit_matrix_scaling", "fit_platt", "fit_temperature", "fit_thresholds",
+           "matrix_scaled", "sigmoid", "softmax"]

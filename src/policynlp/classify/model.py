@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from policynlp.classify.calibration import sigmoid, softmax
+from policynlp.classify.calibration import matrix_scaled, sigmoid, softmax
 from policynlp.classify.labels import LabelSpace
 from policynlp.classify.scores import TaskScores, Thresholds
 from policynlp.text.windows import window_bounds
@@ -60,13 +60,17 @@ class ClassifierSettings:
         "sectors": 1.0, "risk": 1.0, "channels": 1.0, "dual_use": 1.0})
     biases: dict[str, float] = field(default_factory=lambda: {
         "sectors": 0.0, "channels": 0.0, "dual_use": 0.0})
+    risk_scaling: list[list[float]] | None = None  # matrix scaling: per level [w_1 … w_k, b]
 
     def calibrated(self, logits: dict[str, np.ndarray]) -> TaskScores:
         """Logits → probabilities: ``sigmoid(logit / T + b)`` (Platt scaling) for the binary
-        heads, ``softmax(logit / T)`` (temperature scaling) for risk."""
+        heads; for risk ``softmax(logit / T)`` (temperature scaling) or, when ``risk_scaling``
+        is set, ``softmax(logit @ W.T + b)`` (matrix scaling)."""
         t, b = self.temperatures, self.biases
+        risk = (softmax(logits["risk"] / t["risk"]) if self.risk_scaling is None
+                else matrix_scaled(logits["risk"], self.risk_scaling))
         return TaskScores(sectors=sigmoid(logits["sectors"] / t["sectors"] + b.get("sectors", 0)),
-                          risk=softmax(logits["risk"] / t["risk"]),
+                          risk=risk,
                           channels=sigmoid(logits["channels"] / t["channels"]
                                            + b.get("channels", 0)),
                           dual_use=sigmoid(logits["dual_use"] / t["dual_use"]
