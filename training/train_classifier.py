@@ -167,7 +167,8 @@ def _dev_score(metrics: dict[str, Any]) -> float:
 def test_groups(records: list[dict[str, Any]]) -> dict[str, list[int]]:
     """Row indices of the groups the test figures are reported for: all, each language and,
     once documents were added to the held-out splits (``splits.json`` supplements ``--to
-    heldout``), the original test documents and the added ones.
+    heldout``), the original test documents and the added ones; once training documents were
+    set aside as twins of held-out ones, the test documents without such a twin.
 
     Example:
         >>> sorted(test_groups([{"id": "a", "lang": "zh"}, {"id": "b", "lang": "en"}]))[:3]
@@ -183,6 +184,10 @@ def test_groups(records: list[dict[str, Any]]) -> dict[str, list[int]]:
     if any(in_added):
         groups["original"] = [i for i, new in enumerate(in_added) if not new]
         groups["added"] = [i for i, new in enumerate(in_added) if new]
+    twins = {t for s in summary.get("set_aside", []) for ts in s.get("twins", {}).values()
+             for t in ts}
+    if twins:  # a model trained before the set-aside documents left train is fairly read here
+        groups["no_twin"] = [i for i, r in enumerate(records) if r.get("id") not in twins]
     return {k: v for k, v in groups.items() if v}
 
 
