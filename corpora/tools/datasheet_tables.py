@@ -24,7 +24,10 @@ BRIEFS = REPO / "corpora" / "briefs"
 
 
 def _read(split: str) -> list[dict]:
-    with (BRIEFS / f"{split}.jsonl").open(encoding="utf-8") as fh:
+    path = BRIEFS / f"{split}.jsonl"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
 
 
@@ -32,7 +35,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--second", type=Path)
     args = ap.parse_args()
-    splits = {s: _read(s) for s in ("train", "dev", "test")}
+    splits = {s: _read(s) for s in ("train", "dev", "test", "set_aside")}
     records = [r for rs in splits.values() for r in rs]
     schema = load_schema()
     by_lang = {lang: [r for r in records if r["lang"] == lang] for lang in ("zh", "en")}
@@ -61,6 +64,8 @@ def main() -> int:
     print("comparators: " + ", ".join(f"{k} {v}" for k, v in comps.most_common()))
     print("\n| split | zh | en | all |\n|---|---:|---:|---:|")
     for s, rs in splits.items():
+        if not rs:
+            continue
         print(f"| {s} | {sum(r['lang'] == 'zh' for r in rs)} | {sum(r['lang'] == 'en' for r in rs)}"
               f" | {len(rs)} |")
 

@@ -238,3 +238,36 @@ def test_govcn_labels_cover_every_labelled_row() -> None:
         urls = {json.loads(line)["url"] for line in fh}
     assert urls == labelled
     assert len(load_govcn(REPO / "corpora" / "govcn_labels.jsonl", GOVCN)) == len(labelled)
+
+
+def test_set_aside_moves_twins_of_held_out_documents_out_of_train(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def write(name: str, ids: list[str]) -> None:
+        (tmp_path / f"{name}.jsonl").write_text("".join(
+            json.dumps({"id": i, "lang": "zh", "text": i}) + "\n" for i in ids), encoding="utf-8")
+
+    write("train", ["a", "b", "c"])
+    write("dev", ["d"])
+    write("test", ["t"])
+    (tmp_path / "splits.json").write_text(json.dumps(
+        {"sizes": {"train": 3}, "sizes_by_lang": {"train": {"zh": 3}}}), encoding="utf-8")
+    tool = str(REPO / "corpora" / "tools" / "set_aside.py")
+    (tmp_path / "bad.json").write_text(json.dumps({"a": ["x"]}), encoding="utf-8")
+    run = subprocess.run([sys.executable, tool, str(tmp_path / "bad.json"), "--corpus",
+                          str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 1 and "twin x not in dev or test" in run.stderr
+    (tmp_path / "twins.json").write_text(json.dumps({"b": ["t"], "c": ["d", "t"]}),
+                                         encoding="utf-8")
+    run = subprocess.run([sys.executable, tool, str(tmp_path / "twins.json"), "--corpus",
+                          str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+    def ids(name: str) -> list[str]:
+        return [json.loads(line)["id"] for line in
+                (tmp_path / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()]
+
+    assert ids("train") == ["a"] and ids("set_aside") == ["b", "c"] and ids("test") == ["t"]
+    summary = json.loads((tmp_path / "splits.json").read_text(encoding="utf-8"))
+    assert summary["sizes"]["train"] == 1 and summary["set_aside"][0]["twins"]["c"] == ["d", "t"]
