@@ -39,3 +39,15 @@ def test_splits_are_disjoint_and_recorded() -> None:
     report = json.loads((BRIEFS / "splits.json").read_text(encoding="utf-8"))
     assert report["sizes"] == {"train": len(train), "dev": len(dev), "test": len(test)}
     assert max(report["max_similarity_to_train"].values()) < report["threshold"]
+
+
+def test_set_aside_documents_are_in_no_split_and_each_twins_a_held_out_one() -> None:
+    report = json.loads((BRIEFS / "splits.json").read_text(encoding="utf-8"))
+    train, held = _ids("train"), _ids("dev") | _ids("test")
+    aside = _ids("set_aside") if (BRIEFS / "set_aside.jsonl").is_file() else set()
+    twins = {k: v for entry in report.get("set_aside", []) for k, v in entry["twins"].items()}
+    assert set(twins) == aside and not (aside & (train | held))
+    assert all(v and set(v) <= held for v in twins.values())
+    added = {i for s in report.get("supplements", []) if s.get("to") == "heldout"
+             for ids in s.get("ids", {}).values() for i in ids}
+    assert added <= held
