@@ -37,16 +37,23 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
     """The model card: what the model is, how it was trained, and its test figures."""
     m, b = metrics["test"]["model"], metrics["test"]["baseline"]
     docs = metrics["test"].get("documents") or _test_documents()
-    groups = [g for g in ("all", "zh", "en", "original", "added") if g in docs]
+    groups = [g for g in ("all", "zh", "en", "original", "added", "no_twin") if g in docs]
     rows = [_row(task, metric, m, b, groups) for task, metric in (
         ("sectors", "micro_f1"), ("sectors", "macro_f1"), ("risk", "macro_f1"),
         ("risk", "accuracy"), ("risk", "mae"), ("channels", "micro_f1"), ("dual_use", "f1"),
         ("dual_use", "auroc"), ("sectors", "ece"), ("risk", "ece"), ("channels", "ece"),
         ("dual_use", "ece"))]
+    authored = metrics.get("authored_train_records") or _authored_train()
+    risk_cal = ("matrix scaling (chosen over a temperature by cross-validated NLL on dev)"
+                if (metrics.get("risk_calibration") or {}).get("model") == "matrix"
+                else "temperature scaling")
     heading = f"{docs['all']} documents: {docs.get('zh', 0)} zh, {docs.get('en', 0)} en"
     if "added" in docs:
         heading += (f"; {docs['original']} in the original split, {docs['added']} added later "
                     "by authors who saw neither test nor any model")
+    if "no_twin" in docs:
+        heading += (f"; no_twin: the {docs['no_twin']} whose measure is not also the subject of a "
+                    "training document set aside in `corpora/briefs/set_aside.jsonl`")
     cfg = metrics["config"]
     gov = metrics.get("govcn_heldout")
     gov_line = (f"On {gov['records']} gov.cn rows held out from training (gov.cn's own topics "
@@ -95,10 +102,11 @@ multi-label) and dual-use relevance for Chinese and English policy documents.
   use (see `config.json` for the pinned file hash); not stored here.
 - **Fine-tuning**: {method} on the mean of window vectors (windows of {cfg['max_length']}
   tokens, stride {cfg['stride']}){pooling}; masked multi-task loss with rarity-weighted labels;
-  {metrics['train_records']} training records (authored corpus train split + gov.cn labels at
-  loss weight {gov_w}); early stopping on dev ({history}); Platt scaling (temperature + bias;
-  temperature for risk) and per-label thresholds fitted on dev (labels with fewer than
-  {cfg.get('threshold_min_support', 1)} dev positives share one threshold).{ngram_line}
+  {metrics['train_records']} training records ({authored} authored documents + gov.cn labels at
+  loss weight {gov_w}); early stopping on dev ({history}); Platt scaling (temperature + bias)
+  for the binary heads, {risk_cal} for risk, and per-label thresholds fitted on dev
+  (labels with fewer than {cfg.get('threshold_min_support', 1)} dev positives share one
+  threshold).{ngram_line}
 - **Size**: {size_mb:.1f} MB ({stored}).
 - `training/train_classifier.py training/configs/e5-small.json` reproduces it.
 
@@ -116,7 +124,7 @@ calibrated on the same dev split.
 {paired_line}{floor_line}{gov_line}
 ## Limits
 
-Trained on {_authored_train()} authored documents and short gov.cn titles: figures on
+Trained on {authored} authored documents and short gov.cn titles: figures on
 {docs['all']} test documents have wide confidence intervals; real documents are longer and
 less balanced across risk levels than the corpus (see `corpora/README.md`). Package version
 {__version__}.
