@@ -192,10 +192,11 @@ def test_groups(records: list[dict[str, Any]]) -> dict[str, list[int]]:
     return {k: v for k, v in groups.items() if v}
 
 
-def _by_group(scores: TaskScores, records: list[dict[str, Any]], space: LabelSpace,
-              thr: Thresholds, names: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+def _by_group(scores: TaskScores, records: list[dict[str, Any]], groups: dict[str, list[int]],
+              space: LabelSpace, thr: Thresholds, names: dict[str, tuple[str, ...]]
+              ) -> dict[str, Any]:
     out = {}
-    for group, rows in test_groups(records).items():
+    for group, rows in groups.items():
         idx = np.array(rows)
         out[group] = classification_metrics(scores.subset(idx),
                                             space.encode([records[i] for i in idx]), thr, names)
@@ -425,6 +426,7 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
                 "baseline": (b_cal.calibrated(baseline.logits(texts)), b_thr)}
 
     on_test = three_ways([r["text"] for r in test])
+    groups = test_groups(test)
     metrics: dict[str, Any] = {
         "config": cfg, "history": history, "best_epoch": best_epoch, "fusion": fusion,
         "dev_records": len(dev), "dev_cv_score": dev_cv,
@@ -433,9 +435,10 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
                                           ("baseline", b_cal))},
         "train_records": len(train), "authored_train_records": authored,
         "baseline_fit_seconds": round(baseline_time, 1),
-        "test": {k: _by_group(sc, test, space, t, names) for k, (sc, t) in on_test.items()},
+        "test": {k: _by_group(sc, test, groups, space, t, names)
+                 for k, (sc, t) in on_test.items()},
     }
-    metrics["test"]["documents"] = {k: len(v) for k, v in test_groups(test).items()}
+    metrics["test"]["documents"] = {k: len(v) for k, v in groups.items()}
     test_gold = space.encode(test)
     decided = {k: sc.decide(t) for k, (sc, t) in on_test.items()}
     metrics["test"]["paired_bootstrap"] = {
@@ -449,7 +452,7 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
                                     .decide(on_test["model"][1]),
                                     on_test["baseline"][0].subset(np.array(rows))
                                     .decide(on_test["baseline"][1]))
-            for group, rows in test_groups(test).items() if group != "all"}}
+            for group, rows in groups.items() if group != "all"}}
     if govcn_test:
         gov_gold = space.encode(govcn_test)
         metrics["govcn_heldout"] = {"records": len(govcn_test)} | {

@@ -49,11 +49,11 @@ def main() -> int:
         print("\n".join(problems), file=sys.stderr)
         return 1
     moved = [r for r in train if r["id"] in twins]
-    _write(args.corpus / "train.jsonl", [r for r in train if r["id"] not in twins])
+    kept = [r for r in train if r["id"] not in twins]
+    _write(args.corpus / "train.jsonl", kept)
     _write(args.corpus / "set_aside.jsonl", _read(args.corpus / "set_aside.jsonl") + moved)
     summary_path = args.corpus / "splits.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    kept = [r for r in train if r["id"] not in twins]
     summary["sizes"]["train"] = len(kept)
     summary["sizes_by_lang"]["train"] = {lang: sum(r["lang"] == lang for r in kept)
                                          for lang in ("zh", "en")}
