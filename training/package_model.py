@@ -44,6 +44,12 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
         ("dual_use", "auroc"), ("sectors", "ece"), ("risk", "ece"), ("channels", "ece"),
         ("dual_use", "ece"))]
     authored = metrics.get("authored_train_records") or _authored_train()
+    recipe = ("`training/train_classifier.py training/configs/e5-small.json` trains the encoder "
+              "and heads; `--from-run` on that run with `training/configs/e5-small-ngram.json` "
+              "(and `--train` given the records it was trained on) calibrates it and adds the "
+              "n-gram branch." if (metrics.get("fusion") or {}).get("weight")
+              else "`training/train_classifier.py` with the config in `metrics.json` "
+                   "reproduces it.")
     risk_cal = ("matrix scaling (chosen over a temperature by cross-validated NLL on dev)"
                 if (metrics.get("risk_calibration") or {}).get("model") == "matrix"
                 else "temperature scaling")
@@ -108,7 +114,7 @@ multi-label) and dual-use relevance for Chinese and English policy documents.
   (labels with fewer than {cfg.get('threshold_min_support', 1)} dev positives share one
   threshold).{ngram_line}
 - **Size**: {size_mb:.1f} MB ({stored}).
-- `training/train_classifier.py training/configs/e5-small.json` reproduces it.
+- {recipe}
 
 ## Test split ({heading}), model (baseline)
 
