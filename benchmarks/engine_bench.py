@@ -125,7 +125,8 @@ def naive_scores(model: DocumentClassifier, texts: Sequence[str], device: torch.
                 vecs.append(model.window_vectors(ids_t.to(device), mask.to(device)).float())
             pooled = model.pool(torch.cat(vecs), [d for d, _ in wins], len(chunk))
             logits = model.heads(pooled)
-            s = model.settings.calibrated({k: v.float().cpu().numpy() for k, v in logits.items()})
+            s = model.settings.calibrated(model.fuse(  # the n-gram branch, if the model has one
+                {k: v.float().cpu().numpy() for k, v in logits.items()}, chunk))
             out.append(np.concatenate([s.sectors, s.risk, s.channels, s.dual_use[:, None]], 1))
     return np.concatenate(out), counts
 
