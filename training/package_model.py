@@ -26,9 +26,9 @@ REPO = Path(__file__).resolve().parents[1]
 def _row(task: str, metric: str, m: dict[str, Any], b: dict[str, Any],
          groups: list[str]) -> str:
     cells = []
-    for lang in groups:
-        mv = m.get(lang, {}).get(task, {}).get(metric)
-        bv = b.get(lang, {}).get(task, {}).get(metric)
+    for group in groups:
+        mv = m.get(group, {}).get(task, {}).get(metric)
+        bv = b.get(group, {}).get(task, {}).get(metric)
         cells.append("–" if mv is None else f"{mv:.3f} ({bv:.3f})")
     return f"| {task} {metric} | " + " | ".join(cells) + " |"
 

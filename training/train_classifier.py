@@ -249,12 +249,12 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     # -- baseline ---------------------------------------------------------------------------
     t0 = time.time()
     baseline = TfidfBaseline(space, seed=cfg["seed"]).fit(train, sample_weight=weights)
-    b_cal, b_thr = _calibrate(baseline.logits([r["text"] for r in dev]), space.encode(dev),
-                              min_support)
+    b_dev = baseline.logits([r["text"] for r in dev])
+    dev_gold = space.encode(dev)
+    b_cal, b_thr = _calibrate(b_dev, dev_gold, min_support)
     baseline_time = time.time() - t0
 
     # -- model ------------------------------------------------------------------------------
-    dev_gold = space.encode(dev)
     if args.from_run:
         model = DocumentClassifier.load(args.from_run, args.device)
         model.settings.ngram_weight, model.ngram = 0.0, None  # fused again below
@@ -397,7 +397,6 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
         dev_encoder = dev_logits()
 
     # -- the character n-gram branch, calibration and thresholds (all on dev) -----------
-    b_dev = baseline.logits([r["text"] for r in dev])
     e_cal, e_thr = _calibrate(dev_encoder, dev_gold, min_support)
     fusion: dict[str, Any] = {"weight": 0.0}
     if cfg.get("ngram_weights"):
@@ -413,8 +412,7 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     model.settings.risk_scaling = cal.risk_scaling
     model.thresholds = thr
     dev_cv = {"model": round(_cv_score(dev_model, dev_gold, min_support), 4),
-              "baseline": round(_cv_score(baseline.logits([r["text"] for r in dev]), dev_gold,
-                                          min_support), 4)}
+              "baseline": round(_cv_score(b_dev, dev_gold, min_support), 4)}
     print(f"dev cross-validation: {dev_cv}", file=sys.stderr)
 
     # -- final figures ----------------------------------------------------------------------
@@ -447,11 +445,9 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
         "model_minus_encoder_only": paired_bootstrap(test_gold, decided["model"],
                                                      decided["encoder_only"]),
         "model_minus_baseline_by_group": {
-            group: paired_bootstrap(space.encode([test[i] for i in rows]),
-                                    on_test["model"][0].subset(np.array(rows))
-                                    .decide(on_test["model"][1]),
-                                    on_test["baseline"][0].subset(np.array(rows))
-                                    .decide(on_test["baseline"][1]))
+            group: paired_bootstrap(test_gold.subset(np.array(rows)),
+                                    *(on_test[k][0].subset(np.array(rows)).decide(on_test[k][1])
+                                      for k in ("model", "baseline")))
             for group, rows in groups.items() if group != "all"}}
     if govcn_test:
         gov_gold = space.encode(govcn_test)
