@@ -25,15 +25,16 @@ import json
 import sys
 from pathlib import Path
 
-from policynlp.corpus.splits import SPLITS, supplement_eval, supplement_train
+from policynlp.corpus.splits import (
+    SPLITS,
+    read_records,
+    supplement_eval,
+    supplement_train,
+    write_split,
+)
 from policynlp.corpus.validate import validate_record
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _read(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
 
 
 def main() -> int:
@@ -49,13 +50,13 @@ def main() -> int:
     args = ap.parse_args()
     new, problems = [], []
     for batch in args.batches:
-        for line_no, rec in enumerate(_read(batch), 1):
+        for line_no, rec in enumerate(read_records(batch), 1):
             problems += [str(p) for p in validate_record(rec, str(batch), line_no)]
             new.append(rec)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    parts = {s: _read(args.corpus / f"{s}.jsonl") for s in SPLITS}
+    parts = {s: read_records(args.corpus / f"{s}.jsonl") for s in SPLITS}
     before = {s: {r["id"] for r in parts[s]} for s in SPLITS}
     if args.to == "train":
         report = supplement_train(parts, new, threshold=args.threshold)
@@ -66,12 +67,7 @@ def main() -> int:
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     entry: dict = {"name": args.name, "to": args.to, "added": len(report.added)}
     for split in SPLITS:
-        rows = sorted(parts[split], key=lambda r: r["id"])
-        with (args.corpus / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        summary["sizes"][split] = len(rows)
-        summary["sizes_by_lang"][split] = {lang: sum(r["lang"] == lang for r in rows)
-                                           for lang in ("zh", "en")}
+        rows = write_split(args.corpus / f"{split}.jsonl", parts[split], summary)
         added = [r for r in rows if r["id"] not in before[split]]
         if added:
             entry[f"added_to_{split}"] = {lang: sum(r["lang"] == lang for r in added)

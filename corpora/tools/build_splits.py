@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from policynlp.corpus.splits import SPLITS, make_splits, remove_near_duplicates
+from policynlp.corpus.splits import SPLITS, make_splits, remove_near_duplicates, write_split
 from policynlp.corpus.validate import validate_record
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,18 +46,11 @@ def main() -> int:
     parts = make_splits(records, seed=args.seed)
     report = remove_near_duplicates(parts, threshold=args.threshold)
     args.out.mkdir(parents=True, exist_ok=True)
+    summary: dict = {"seed": args.seed, "threshold": report.threshold}
     for split in SPLITS:
-        rows = sorted(parts[split], key=lambda r: r["id"])
-        with (args.out / f"{split}.jsonl").open("w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    summary = {
-        "seed": args.seed, "threshold": report.threshold,
-        "sizes": {s: len(parts[s]) for s in SPLITS},
-        "sizes_by_lang": {s: {lang: sum(r["lang"] == lang for r in parts[s])
-                              for lang in ("zh", "en")} for s in SPLITS},
-        "max_similarity_to_train": report.max_similarity,
-        "closest_pairs": report.closest_pair, "moved_to_train": report.moved_to_train,
-    }
+        write_split(args.out / f"{split}.jsonl", parts[split], summary)
+    summary |= {"max_similarity_to_train": report.max_similarity,
+                "closest_pairs": report.closest_pair, "moved_to_train": report.moved_to_train}
     (args.out / "splits.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(summary, indent=2))
     return 0

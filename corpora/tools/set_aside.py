@@ -17,20 +17,9 @@ import json
 import sys
 from pathlib import Path
 
+from policynlp.corpus.splits import read_records, write_split
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _read(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def _write(path: Path, rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n"
-                      for r in sorted(rows, key=lambda r: r["id"]))
 
 
 def main() -> int:
@@ -40,8 +29,8 @@ def main() -> int:
     ap.add_argument("--name", default="same measure as a held-out document")
     args = ap.parse_args()
     twins: dict[str, list[str]] = json.loads(args.twins.read_text(encoding="utf-8"))
-    train = _read(args.corpus / "train.jsonl")
-    held = {r["id"] for s in ("dev", "test") for r in _read(args.corpus / f"{s}.jsonl")}
+    train = read_records(args.corpus / "train.jsonl")
+    held = {r["id"] for s in ("dev", "test") for r in read_records(args.corpus / f"{s}.jsonl")}
     problems = [f"{k}: not in train" for k in twins if k not in {r["id"] for r in train}]
     problems += [f"{k}: twin {v} not in dev or test" for k, vs in twins.items() for v in vs
                  if v not in held]
@@ -50,13 +39,11 @@ def main() -> int:
         return 1
     moved = [r for r in train if r["id"] in twins]
     kept = [r for r in train if r["id"] not in twins]
-    _write(args.corpus / "train.jsonl", kept)
-    _write(args.corpus / "set_aside.jsonl", _read(args.corpus / "set_aside.jsonl") + moved)
     summary_path = args.corpus / "splits.json"
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    summary["sizes"]["train"] = len(kept)
-    summary["sizes_by_lang"]["train"] = {lang: sum(r["lang"] == lang for r in kept)
-                                         for lang in ("zh", "en")}
+    write_split(args.corpus / "train.jsonl", kept, summary)
+    write_split(args.corpus / "set_aside.jsonl",
+                read_records(args.corpus / "set_aside.jsonl") + moved)
     summary.setdefault("set_aside", []).append({"name": args.name, "twins": twins})
     summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n",
                             encoding="utf-8")

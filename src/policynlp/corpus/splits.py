@@ -16,16 +16,54 @@ Example:
 
 from __future__ import annotations
 
+import json
 import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 SPLITS = ("train", "dev", "test")
+
+
+def read_records(path: str | Path) -> list[dict[str, Any]]:
+    """The records of a corpus file (a split or a batch; one JSON object per line); none if
+    the file is absent."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def write_split(path: str | Path, rows: Sequence[dict[str, Any]],
+                summary: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Write ``rows`` sorted by id (so a split's file changes only where its records do) and,
+    given the corpus ``summary`` (``splits.json``), record the split's size overall and by
+    language under the file's stem. Returns the sorted rows.
+
+    Example:
+        >>> import tempfile
+        >>> summary = {"sizes": {}, "sizes_by_lang": {}}
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> rows = write_split(folder / "dev.jsonl", [{"id": "b", "lang": "zh"},
+        ...                                          {"id": "a", "lang": "en"}], summary)
+        >>> [r["id"] for r in read_records(folder / "dev.jsonl")], summary["sizes_by_lang"]["dev"]
+        (['a', 'b'], {'zh': 1, 'en': 1})
+    """
+    path = Path(path)
+    ordered = sorted(rows, key=lambda r: r["id"])
+    with path.open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in ordered)
+    if summary is not None:
+        summary.setdefault("sizes", {})[path.stem] = len(ordered)
+        summary.setdefault("sizes_by_lang", {})[path.stem] = {
+            lang: sum(r["lang"] == lang for r in ordered) for lang in ("zh", "en")}
+    return ordered
 
 
 def deal(records: Sequence[dict[str, Any]], shares: Mapping[str, float | Fraction], *,
