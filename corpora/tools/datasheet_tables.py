@@ -3,7 +3,8 @@
     python corpora/tools/datasheet_tables.py [--second /path/to/second_pass.jsonl]
 
 With ``--second`` (a blind second labelling of a sample, keyed by id) it also prints the
-agreement table: Cohen's kappa for risk, dual use and sectors, and the target exact-match rate.
+agreement table: Cohen's kappa for risk, dual use and sectors, the second pass's F1 against the
+first, and the target exact-match rate.
 """
 
 from __future__ import annotations
@@ -94,6 +95,10 @@ def main() -> int:
         print(f"| dual use, Cohen's kappa | {a['dual_use_kappa']} |")
         print(f"| sectors, Cohen's kappa (mean over {len(a['sector_kappa'])} sectors) | "
               f"{a['sector_kappa_mean']} |")
+        f1 = a["f1_second_against_first"]
+        print("| second pass scored against the first as gold: sectors micro-F1 / risk "
+              f"macro-F1 / channels micro-F1 / dual-use F1 | {f1['sectors_micro_f1']} / "
+              f"{f1['risk_macro_f1']} / {f1['channels_micro_f1']} / {f1['dual_use_f1']} |")
         print(f"| targets, exact-match rate (first annotator's {a['targets_first']} targets; "
               f"second found {a['targets_second']}) | {a['target_exact_match']} |")
     return 0

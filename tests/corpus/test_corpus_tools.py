@@ -205,6 +205,11 @@ def test_agreement_matches_hand_computed_kappa() -> None:
     # risk: p_o = 3/4, p_e = (2*2 + 1*0 + 1*2)/16 = 6/16 → kappa = (0.75 - 0.375)/0.625 = 0.6
     assert got["risk_kappa"] == 0.6
     assert got["sector_kappa"]["energy"] == 1.0 and got["sector_kappa"]["aerospace"] == 0.0
+    f1 = got["f1_second_against_first"]
+    # sectors: 4 shared, 1 extra in b → 2·4 / (2·4 + 1) ; dual use: 1 shared, 1 extra → 2/3
+    assert f1["sectors_micro_f1"] == round(8 / 9, 3) and f1["dual_use_f1"] == round(2 / 3, 3)
+    # risk per level: low 1.0, medium 2/3 (1 shared, 1 extra), high 0 → macro 5/9
+    assert f1["risk_macro_f1"] == round(5 / 9, 3) and f1["channels_micro_f1"] is None
 
 
 def test_agreement_target_exact_match() -> None:

@@ -1,7 +1,10 @@
 """Inter-annotator agreement between two labellings of the same documents.
 
 Cohen's kappa (scikit-learn) for the risk level, dual use and each sector (present/absent,
-then averaged over the sectors that occur), and the exact-match rate of targets: a target
+then averaged over the sectors that occur); the F1 of the second labelling scored against the
+first as gold, on the measures the classifiers are judged by (sector and channel micro-F1,
+risk macro-F1, dual-use F1), so a model's figures can be read beside how far two people agree;
+and the exact-match rate of targets: a target
 of the first labelling counts as matched when the second has one with the same value,
 value_high, comparator and unit class (the SPEC section 7 rule).
 
@@ -12,6 +15,9 @@ Example:
     ...       "dual_use": {"relevant": True}, "targets": []}]
     >>> agreement(a, a)["risk_kappa"]
     1.0
+    >>> b = [a[0], {**a[1], "sectors": ["defense", "aerospace"]}]
+    >>> agreement(a, b)["f1_second_against_first"]["sectors_micro_f1"]
+    0.8
 """
 
 from __future__ import annotations
@@ -29,6 +35,37 @@ def _kappa(x: Sequence[Any], y: Sequence[Any]) -> float | None:
     if len(set(x) | set(y)) < 2:
         return None  # one class only: kappa is undefined
     return round(float(cohen_kappa_score(x, y)), 3)
+
+
+def _f1(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]]
+        ) -> dict[str, float | None]:
+    """The second labelling's F1 against the first, as the classifiers are scored (None where
+    neither labelling has a label of that kind)."""
+    from sklearn.metrics import f1_score
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    def multi(key: Any) -> float | None:
+        both = MultiLabelBinarizer().fit([key(r) for r in [*first, *second]])
+        if not len(both.classes_):
+            return None
+        return round(float(f1_score(both.transform([key(r) for r in first]),
+                                    both.transform([key(r) for r in second]),
+                                    average="micro", zero_division=0)), 3)
+
+    def level(r: dict[str, Any]) -> str:
+        return str(r["risk"]["level"])
+
+    return {
+        "sectors_micro_f1": multi(lambda r: r["sectors"]),
+        "risk_macro_f1": round(float(f1_score([level(r) for r in first],
+                                              [level(r) for r in second],
+                                              labels=["low", "medium", "high"], average="macro",
+                                              zero_division=0)), 3),
+        "channels_micro_f1": multi(lambda r: r["risk"].get("channels", [])),
+        "dual_use_f1": round(float(f1_score([bool(r["dual_use"]["relevant"]) for r in first],
+                                            [bool(r["dual_use"]["relevant"]) for r in second],
+                                            zero_division=0)), 3),
+    }
 
 
 def _targets(rec: dict[str, Any]) -> list[Target]:
@@ -64,6 +101,7 @@ def agreement(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]]
         "dual_use_kappa": dual,
         "sector_kappa_mean": round(sum(defined) / len(defined), 3) if defined else None,
         "sector_kappa": per_sector,
+        "f1_second_against_first": _f1([a for a, _ in pairs], [b for _, b in pairs]),
         "target_exact_match": round(matched / gold, 3) if gold else None,
         "targets_first": gold,
         "targets_second": sum(len(b.get("targets", [])) for _, b in pairs),
