@@ -23,6 +23,12 @@ from policynlp.classify.model import DocumentClassifier
 REPO = Path(__file__).resolve().parents[1]
 
 
+
+def _weights(w: float | dict[str, float]) -> str:
+    """An n-gram weight, or the weights per head, as the card writes them."""
+    return (", ".join(f"{h} {v}" for h, v in w.items()) if isinstance(w, dict)
+            else f"{w} for every head")
+
 def _row(task: str, metric: str, m: dict[str, Any], b: dict[str, Any],
          groups: list[str]) -> str:
     cells = []
@@ -82,11 +88,25 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
                "scores over the whole document (token pooling)" if cfg.get("token_pooling")
                else "")
     fusion = metrics.get("fusion") or {}
+    weight = fusion.get("weight") or 0.0
+    if isinstance(weight, dict):
+        where = ("with a weight per head (" + _weights(weight)
+                 + "; each head's weight chosen by its task's F1 in 5-fold cross-validation on "
+                 f"dev among {', '.join(fusion['dev_cv_score'])}, as nested cross-validation "
+                 f"on dev preferred it to one weight: {fusion['nested_cv']['per_head']} "
+                 f"against {fusion['nested_cv']['shared']})")
+    else:
+        where = (f"into every head at weight {weight} (weight chosen by 5-fold "
+                 f"cross-validation on dev among {', '.join(fusion.get('dev_cv_score', {}))}")
+        if "nested_cv" in fusion:
+            nested = fusion["nested_cv"]
+            where += (f"; a weight per head ({_weights(fusion['per_head'])}) was turned down, "
+                      f"as nested cross-validation on dev scored it {nested['per_head']} "
+                      f"against {nested['shared']} for one weight")
+        where += ")"
     ngram_line = (f"\n- **Character n-gram branch**: the baseline below, trained on the same "
-                  f"records, blended into every head at weight {fusion['weight']} (logits "
-                  f"scaled to unit spread on dev; weight chosen by 5-fold cross-validation on "
-                  f"dev among {', '.join(fusion['dev_cv_score'])})."
-                  if fusion.get("weight") else "")
+                  f"records, blended {where}; logits scaled to unit spread on dev."
+                  if (any(weight.values()) if isinstance(weight, dict) else weight) else "")
     floors = {h: m.get("all", {}).get(h, {}).get("ece_floor") for h in ("risk", "dual_use")}
     floor_line = (f"ECE on {docs['all']} documents is biased upwards: a perfectly calibrated "
                   f"head would score about {floors['risk']:.3f} (risk) and "
@@ -99,6 +119,14 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
                        f"{k.replace('_', ' ')} {v['difference']:+.3f} "
                        f"[{v['low']:+.3f}, {v['high']:+.3f}]" for k, v in paired.items())
                    + ".\n\n" if paired else "")
+    alt = metrics["test"].get("fusion_alternative", {}).get("all")
+    alt_w = (metrics.get("fusion_alternative") or {}).get("weight")
+    alt_line = (f"The n-gram weighting not chosen ({_weights(alt_w)}) scores sectors "
+                f"{alt['sectors']['micro_f1']:.3f}, risk {alt['risk']['macro_f1']:.3f}, "
+                f"channels {alt['channels']['micro_f1']:.3f}, dual use "
+                f"{alt['dual_use']['f1']:.3f} on the same test documents (`fusion_alternative` "
+                "in `metrics.json`); it was set aside on dev evidence alone.\n\n"
+                if alt and alt_w is not None else "")
     return f"""# policynlp-e5-small
 
 Sectors (22, multi-label), risk to foreign firms (low/medium/high) with risk channels (7,
@@ -127,7 +155,7 @@ calibrated on the same dev split.
 |---|{"---|" * len(groups)}
 {chr(10).join(rows)}
 
-{paired_line}{floor_line}{gov_line}
+{paired_line}{alt_line}{floor_line}{gov_line}
 ## Limits
 
 Trained on {authored} authored documents and short gov.cn titles: figures on

@@ -14,7 +14,9 @@ else frozen; losses are masked per task, sector and channel labels are weighted 
 score (mean of sector micro-F1, risk macro-F1 and dual-use F1). With ``ngram_weights`` in the
 config the baseline becomes the model's character n-gram branch: the weight of its logits
 against the encoder's is chosen on dev by repeated 5-fold cross-validation (calibration and
-thresholds fitted on four folds, F1 of all four tasks measured on the fifth). Platt
+thresholds fitted on four folds, F1 of all four tasks measured on the fifth); with
+``ngram_per_head`` each head may take its own weight, where nested cross-validation on dev
+shows that choosing per head beats one shared weight by ``PER_HEAD_MARGIN``. Platt
 scaling (temperature and bias; temperature only for risk) and thresholds are fitted on dev; the
 test split is scored once at the end, for the model, the encoder alone and the baseline, per
 language. ``--from-run DIR`` skips fine-tuning and takes the encoder and heads of an earlier
@@ -61,6 +63,7 @@ from policynlp.evaluate.classification import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
+PER_HEAD_MARGIN = 0.005  # nested dev CV gain a weight per head must show (training/README)
 
 
 def _read(split: str | Path) -> list[dict[str, Any]]:
@@ -121,18 +124,27 @@ def _matrix_scaling_wins(z: np.ndarray, y: np.ndarray, *, folds: int = 5, repeat
     return nll["matrix"] < nll["temperature"]
 
 
-def _cv_score(logits: dict[str, np.ndarray], gold: Any, min_support: int, *, folds: int = 5,
-              repeats: int = 5, seed: int = 0) -> float:
-    """Mean F1 of the four tasks (sector and channel micro-F1, risk macro-F1, dual-use F1) on
-    dev by repeated k-fold cross-validation: calibration and thresholds fitted on the other
-    folds, decisions taken on the held-out fold, F1 over all pooled decisions."""
+HEAD_TASK = {"sectors": "sectors_micro_f1", "risk": "risk_macro_f1",
+             "channels": "channels_micro_f1", "dual_use": "dual_use_f1"}
+
+
+def _undecided(gold: Any) -> Decisions:
+    """All-zero decisions shaped like ``gold``, filled in fold by fold."""
+    return Decisions(*(np.zeros_like(getattr(gold, h))
+                       for h in ("sectors", "risk", "channels", "dual_use")))
+
+
+def _cv_f1s(logits: dict[str, np.ndarray], gold: Any, min_support: int, *, folds: int = 5,
+            repeats: int = 5, seed: int = 0) -> dict[str, float]:
+    """F1 of each task (sector and channel micro-F1, risk macro-F1, dual-use F1) on dev by
+    repeated k-fold cross-validation: calibration and thresholds fitted on the other folds,
+    decisions taken on the held-out fold, F1 over all pooled decisions, averaged over repeats."""
     n = len(gold.risk)
     rng = np.random.RandomState(seed)
-    scores = []
+    runs = []
     for _ in range(repeats):
         parts = np.array_split(rng.permutation(n), folds)
-        decided = Decisions(*(np.zeros_like(getattr(gold, h))
-                              for h in ("sectors", "risk", "channels", "dual_use")))
+        decided = _undecided(gold)
         for k, held in enumerate(parts):
             fit = np.concatenate([q for j, q in enumerate(parts) if j != k])
             cal, thr = _calibrate({h: v[fit] for h, v in logits.items()}, gold.subset(fit),
@@ -140,24 +152,102 @@ def _cv_score(logits: dict[str, np.ndarray], gold: Any, min_support: int, *, fol
             d = cal.calibrated({h: v[held] for h, v in logits.items()}).decide(thr)
             for h in ("sectors", "risk", "channels", "dual_use"):
                 getattr(decided, h)[held] = getattr(d, h)
-        scores.append(np.mean(list(headline_f1(gold, decided).values())))
-    return float(np.mean(scores))
+        runs.append(headline_f1(gold, decided))
+    return {t: float(np.mean([r[t] for r in runs])) for t in runs[0]}
+
+
+def _cv_score(logits: dict[str, np.ndarray], gold: Any, min_support: int, **kw: Any) -> float:
+    """Mean F1 of the four tasks by repeated k-fold cross-validation on dev (:func:`_cv_f1s`)."""
+    return float(np.mean(list(_cv_f1s(logits, gold, min_support, **kw).values())))
+
+
+def _fused(encoder: dict[str, np.ndarray], ngram: dict[str, np.ndarray],
+           weight: float | dict[str, float], scales: dict[str, list[float]]
+           ) -> dict[str, np.ndarray]:
+    """Encoder and n-gram logits blended as the model does (a weight, or one per head)."""
+    out = {}
+    for h in encoder:
+        w = weight[h] if isinstance(weight, dict) else weight
+        out[h] = (1 - w) * encoder[h] / scales[h][0] + w * ngram[h] / scales[h][1]
+    return out
+
+
+def _logit_scales(encoder: dict[str, np.ndarray], ngram: dict[str, np.ndarray]
+                  ) -> dict[str, list[float]]:
+    """Spread of each side's logits per head, so that both enter the blend at unit scale."""
+    return {h: [float(encoder[h].std()) or 1.0, float(ngram[h].std()) or 1.0] for h in encoder}
+
+
+def _grid_f1s(encoder: dict[str, np.ndarray], ngram: dict[str, np.ndarray], gold: Any,
+              grid: list[float], min_support: int, scales: dict[str, list[float]],
+              repeats: int = 5) -> dict[float, dict[str, float]]:
+    """Dev cross-validation F1 of every task at every weight of ``grid``."""
+    return {w: _cv_f1s(_fused(encoder, ngram, w, scales), gold, min_support, repeats=repeats)
+            for w in grid}
+
+
+def _pick(grid_f1s: dict[float, dict[str, float]], per_head: bool
+          ) -> float | dict[str, float]:
+    """The weight with the best mean F1, or per head the weight with the best F1 of its task
+    (ties go to the weight nearest 0.5)."""
+    def best(score: Any) -> float:
+        return max(grid_f1s, key=lambda w: (score(grid_f1s[w]), -abs(w - 0.5)))
+
+    if not per_head:
+        return float(best(lambda f: np.mean(list(f.values()))))
+    return {h: float(best(lambda f, t=t: f[t])) for h, t in HEAD_TASK.items()}
 
 
 def _choose_ngram_weight(encoder: dict[str, np.ndarray], ngram: dict[str, np.ndarray],
                          gold: Any, grid: list[float], min_support: int
-                         ) -> tuple[float, dict[str, list[float]], dict[str, float]]:
-    """The n-gram branch weight with the best dev cross-validation score, the per-head logit
-    scales (spread of each side's dev logits) and the score of every weight tried."""
-    scales = {h: [float(encoder[h].std()) or 1.0, float(ngram[h].std()) or 1.0]
-              for h in encoder}
-    tried = {}
-    for w in grid:
-        fused = {h: (1 - w) * encoder[h] / scales[h][0] + w * ngram[h] / scales[h][1]
-                 for h in encoder}
-        tried[str(w)] = round(_cv_score(fused, gold, min_support), 4)
-    best = max(grid, key=lambda w: (tried[str(w)], -abs(w - 0.5)))
-    return float(best), scales, tried
+                         ) -> tuple[float, dict[str, float], dict[str, list[float]],
+                                    dict[float, dict[str, float]]]:
+    """The n-gram branch weight with the best dev cross-validation score, the weight per head
+    with the best F1 of that head's task, the per-head logit scales (spread of each side's dev
+    logits) and the cross-validated F1 of every task at every weight tried."""
+    scales = _logit_scales(encoder, ngram)
+    f1s = _grid_f1s(encoder, ngram, gold, grid, min_support, scales)
+    shared, per_head = _pick(f1s, per_head=False), _pick(f1s, per_head=True)
+    assert isinstance(shared, float) and isinstance(per_head, dict)
+    return shared, per_head, scales, f1s
+
+
+def _nested_cv(encoder: dict[str, np.ndarray], ngram: dict[str, np.ndarray], gold: Any,
+               grid: list[float], min_support: int, *, folds: int = 5, repeats: int = 2,
+               inner_repeats: int = 5, seed: int = 1) -> dict[str, Any]:
+    """One shared n-gram weight against a weight per head, by nested cross-validation on dev:
+    in each outer fold both procedures choose on the other folds (by their inner
+    cross-validation), calibrate and fit thresholds there and decide the held-out fold; the
+    mean of the four F1s over the pooled outer decisions, averaged over repeats, and the
+    weights each outer fold chose."""
+    n = len(gold.risk)
+    rng = np.random.RandomState(seed)
+    scores: dict[str, list[float]] = {"shared": [], "per_head": []}
+    chosen: dict[str, list[Any]] = {"shared": [], "per_head": []}
+    for _ in range(repeats):
+        parts = np.array_split(rng.permutation(n), folds)
+        decided = {k: _undecided(gold) for k in scores}
+        for k, held in enumerate(parts):
+            fit = np.concatenate([q for j, q in enumerate(parts) if j != k])
+            enc_fit = {h: v[fit] for h, v in encoder.items()}
+            ng_fit = {h: v[fit] for h, v in ngram.items()}
+            scales = _logit_scales(enc_fit, ng_fit)
+            f1s = _grid_f1s(enc_fit, ng_fit, gold.subset(fit), grid, min_support, scales,
+                            inner_repeats)
+            for proc in scores:
+                w = _pick(f1s, proc == "per_head")
+                chosen[proc].append(w)
+                cal, thr = _calibrate(_fused(enc_fit, ng_fit, w, scales), gold.subset(fit),
+                                      min_support)
+                d = cal.calibrated(_fused({h: v[held] for h, v in encoder.items()},
+                                          {h: v[held] for h, v in ngram.items()}, w, scales)
+                                   ).decide(thr)
+                for h in ("sectors", "risk", "channels", "dual_use"):
+                    getattr(decided[proc], h)[held] = getattr(d, h)
+        for proc in scores:
+            scores[proc].append(float(np.mean(list(headline_f1(gold, decided[proc]).values()))))
+    return {proc: round(float(np.mean(v)), 4) for proc, v in scores.items()} | {
+        "chosen": chosen}
 
 
 def _dev_score(metrics: dict[str, Any]) -> float:
@@ -399,12 +489,27 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
     # -- the character n-gram branch, calibration and thresholds (all on dev) -----------
     e_cal, e_thr = _calibrate(dev_encoder, dev_gold, min_support)
     fusion: dict[str, Any] = {"weight": 0.0}
+    alt: tuple[Any, ClassifierSettings, Thresholds] | None = None
     if cfg.get("ngram_weights"):
-        w, scales, tried = _choose_ngram_weight(dev_encoder, b_dev, dev_gold,
-                                                cfg["ngram_weights"], min_support)
-        fusion = {"weight": w, "dev_cv_score": tried}
-        print(f"n-gram branch weight {w} (dev cross-validation {tried})", file=sys.stderr)
-        if w > 0:
+        grid = cfg["ngram_weights"]
+        w, per_head, scales, f1s = _choose_ngram_weight(dev_encoder, b_dev, dev_gold, grid,
+                                                        min_support)
+        fusion = {"weight": w, "dev_cv_score": {str(k): round(float(np.mean(list(f.values()))), 4)
+                                                for k, f in f1s.items()},
+                  "dev_cv_f1": {str(k): {t: round(v, 4) for t, v in f.items()}
+                                for k, f in f1s.items()}}
+        if cfg.get("ngram_per_head"):  # a weight per head where nested dev CV says it pays
+            nested = _nested_cv(dev_encoder, b_dev, dev_gold, grid, min_support)
+            fusion |= {"per_head": per_head, "nested_cv": nested}
+            alternative = per_head
+            if nested["per_head"] - nested["shared"] >= PER_HEAD_MARGIN:
+                w, alternative = per_head, w
+                fusion["weight"] = w
+            # the weighting not chosen is scored on test too, calibrated the same way
+            alt = (alternative, *_calibrate(_fused(dev_encoder, b_dev, alternative, scales),
+                                            dev_gold, min_support))
+        print(f"n-gram branch: {json.dumps(fusion)}", file=sys.stderr)
+        if (any(v > 0 for v in w.values()) if isinstance(w, dict) else w > 0):
             model.attach_ngram(baseline, w, scales)
     dev_model = model.fuse(dev_encoder, [r["text"] for r in dev])
     cal, thr = _calibrate(dev_model, dev_gold, min_support)
@@ -417,11 +522,16 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
 
     # -- final figures ----------------------------------------------------------------------
     def three_ways(texts: list[str]) -> dict[str, tuple[TaskScores, Thresholds]]:
-        """Scores of the model, the encoder alone and the baseline, one encoder pass."""
-        encoded = model.encoder_logits(texts)
-        return {"model": (cal.calibrated(model.fuse(encoded, texts)), thr),
-                "encoder_only": (e_cal.calibrated(encoded), e_thr),
-                "baseline": (b_cal.calibrated(baseline.logits(texts)), b_thr)}
+        """Scores of the model, the encoder alone and the baseline, one encoder pass (and of
+        the n-gram weighting not chosen, when a weight per head was considered)."""
+        encoded, ngram = model.encoder_logits(texts), baseline.logits(texts)
+        out = {"model": (cal.calibrated(model.fuse(encoded, texts)), thr),
+               "encoder_only": (e_cal.calibrated(encoded), e_thr),
+               "baseline": (b_cal.calibrated(ngram), b_thr)}
+        if alt is not None:
+            out["fusion_alternative"] = (alt[1].calibrated(_fused(encoded, ngram, alt[0],
+                                                                  scales)), alt[2])
+        return out
 
     on_test = three_ways([r["text"] for r in test])
     groups = test_groups(test)
@@ -431,6 +541,7 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
         "risk_calibration": {k: "matrix" if c.risk_scaling else "temperature"
                              for k, c in (("model", cal), ("encoder_only", e_cal),
                                           ("baseline", b_cal))},
+        **({"fusion_alternative": {"weight": alt[0]}} if alt else {}),
         "train_records": len(train), "authored_train_records": authored,
         "baseline_fit_seconds": round(baseline_time, 1),
         "test": {k: _by_group(sc, test, groups, space, t, names)
@@ -444,6 +555,8 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
                                                  decided["baseline"]),
         "model_minus_encoder_only": paired_bootstrap(test_gold, decided["model"],
                                                      decided["encoder_only"]),
+        **({"model_minus_fusion_alternative": paired_bootstrap(
+            test_gold, decided["model"], decided["fusion_alternative"])} if alt else {}),
         "model_minus_baseline_by_group": {
             group: paired_bootstrap(test_gold.subset(np.array(rows)),
                                     *(on_test[k][0].subset(np.array(rows)).decide(on_test[k][1])

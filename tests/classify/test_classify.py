@@ -239,6 +239,16 @@ def test_ngram_branch_blends_logits_and_survives_save_load(tiny_encoder_dir: Pat
     assert again.ngram is not None and again.settings.ngram_weight == 0.25
     np.testing.assert_allclose(again.predict(texts).sectors, model.predict(texts).sectors,
                                atol=1e-3)
+    per_head = {"sectors": 0.0, "risk": 0.5, "channels": 0.0, "dual_use": 0.0}
+    model.settings.ngram_weight = per_head  # a weight per head: heads at 0 keep the encoder's
+    fused = model.logits(texts)
+    np.testing.assert_allclose(fused["sectors"], encoder_only["sectors"])
+    np.testing.assert_allclose(fused["risk"], 0.5 * encoder_only["risk"] + 0.5 * ng["risk"],
+                               rtol=1e-5, atol=1e-6)
+    model.save(tmp_path / "mh")
+    again = DocumentClassifier.load(tmp_path / "mh")
+    assert again.settings.ngram_weight == per_head and again.ngram is not None
+    np.testing.assert_allclose(again.logits(texts)["risk"], fused["risk"], atol=1e-3)
     model.settings.ngram_weight = 0.0  # weight 0: the encoder alone, and nothing saved
     np.testing.assert_allclose(model.logits(texts)["risk"], encoder_only["risk"])
     model.save(tmp_path / "m0")
@@ -340,9 +350,37 @@ def test_ngram_weight_is_chosen_by_dev_cross_validation() -> None:
     noise = {h: rng.normal(0, 4.0, v.shape) for h, v in sharp.items()}
     assert _cv_score(sharp, gold, 1) == 1.0
     assert _cv_score(noise, gold, 1) < 0.8
-    weight, scales, tried = _choose_ngram_weight(sharp, noise, gold, [0.0, 0.5, 1.0], 1)
-    assert weight != 1.0 and tried["1.0"] < tried["0.0"] == 1.0
+    weight, _, scales, f1s = _choose_ngram_weight(sharp, noise, gold, [0.0, 0.5, 1.0], 1)
+    tried = {w: np.mean(list(f.values())) for w, f in f1s.items()}
+    assert weight != 1.0 and tried[1.0] < tried[0.0] == 1.0
     assert set(scales) == set(sharp) and all(s[0] > 0 and s[1] > 0 for s in scales.values())
+
+
+def test_a_weight_per_head_is_chosen_by_its_task_and_judged_by_nested_cross_validation(
+        ) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
+    from train_classifier import _choose_ngram_weight, _nested_cv
+
+    gold = LabelSpace.from_schema().encode(RECORDS * 3)
+    rng = np.random.default_rng(0)
+    sharp = {"sectors": np.where(gold.sectors > 0, 4.0, -4.0),
+             "channels": np.where(gold.channels > 0, 4.0, -4.0),
+             "risk": np.eye(3)[gold.risk] * 4.0,
+             "dual_use": np.where(gold.dual_use > 0, 4.0, -4.0)}
+    noise = {h: rng.normal(0, 4.0, v.shape) for h, v in sharp.items()}
+    # the encoder knows sectors and risk; the n-grams know channels and dual use
+    encoder = {h: sharp[h] if h in ("sectors", "risk") else noise[h] for h in sharp}
+    ngram = {h: noise[h] if h in ("sectors", "risk") else sharp[h] for h in sharp}
+    grid = [0.0, 0.5, 1.0]
+    per_head = _choose_ngram_weight(encoder, ngram, gold, grid, 1)[1]
+    assert per_head == {"sectors": 0.0, "risk": 0.0, "channels": 1.0, "dual_use": 1.0}
+    nested = _nested_cv(encoder, ngram, gold, grid, 1, repeats=1, inner_repeats=1)
+    assert nested["per_head"] > nested["shared"] + 0.05
+    assert len(nested["chosen"]["per_head"]) == 5
+    assert all(w["channels"] == w["dual_use"] == 1.0 and w["risk"] == 0.0
+               for w in nested["chosen"]["per_head"])
 
 
 def test_risk_matrix_scaling_is_used_only_where_it_beats_a_temperature_held_out(

@@ -7,7 +7,8 @@ sectors (22 sigmoid), risk (3-way softmax), channels (7 sigmoid) and dual use (1
 A model may also carry a character n-gram branch (the TF-IDF + logistic-regression predictor of
 :mod:`policynlp.classify.baseline`, trained on the same records): each head's logit is then
 ``(1 - w) * encoder_logit / s_enc + w * ngram_logit / s_ngram``, both scaled to unit spread on
-dev, with the weight ``w`` chosen by cross-validation on dev. The encoder reads meaning across
+dev, with the weight ``w`` (one for every head, or one per head) chosen by cross-validation on
+dev. The encoder reads meaning across
 languages and wordings; the n-grams keep the exact terms (控制清单, 军民融合) that a small
 encoder fine-tuned on a few hundred documents does not always weigh. Temperatures and
 thresholds fitted on dev turn the logits into calibrated scores and decisions.
@@ -54,13 +55,32 @@ class ClassifierSettings:
     lora: dict[str, Any] | None = None
     unfreeze_top: int = 0          # partial unfreezing: the top N encoder layers were trained
     token_pooling: bool = False    # sectors/channels also pool per-token scores (see Heads)
-    ngram_weight: float = 0.0      # weight of the character n-gram branch (0: encoder only)
+    ngram_weight: float | dict[str, float] = 0.0  # n-gram branch weight, or head → weight
     logit_scales: dict[str, list[float]] = field(default_factory=dict)  # head → [enc, ngram]
     temperatures: dict[str, float] = field(default_factory=lambda: {
         "sectors": 1.0, "risk": 1.0, "channels": 1.0, "dual_use": 1.0})
     biases: dict[str, float] = field(default_factory=lambda: {
         "sectors": 0.0, "channels": 0.0, "dual_use": 0.0})
     risk_scaling: list[list[float]] | None = None  # matrix scaling: per level [w_1 … w_k, b]
+
+    def weight_of(self, head: str) -> float:
+        """The n-gram branch's weight in ``head`` (0 where the head has none).
+
+        Example:
+            >>> settings = ClassifierSettings(ngram_weight={"sectors": 0.5, "dual_use": 0.0})
+            >>> settings.weight_of("sectors"), settings.weight_of("risk")
+            (0.5, 0.0)
+            >>> ClassifierSettings(ngram_weight=0.3).weight_of("risk")
+            0.3
+        """
+        w = self.ngram_weight
+        return float(w.get(head, 0.0) if isinstance(w, dict) else w)
+
+    @property
+    def uses_ngram(self) -> bool:
+        """Whether any head blends in the n-gram branch."""
+        w = self.ngram_weight
+        return any(v > 0 for v in w.values()) if isinstance(w, dict) else w > 0
 
     def calibrated(self, logits: dict[str, np.ndarray]) -> TaskScores:
         """Logits → probabilities: ``sigmoid(logit / T + b)`` (Platt scaling) for the binary
@@ -342,18 +362,24 @@ class DocumentClassifier(nn.Module):
              ) -> dict[str, np.ndarray]:
         """The encoder heads' logits of ``texts`` → the model's logits: blended with the
         n-gram branch when the model has one (see the module docstring), else unchanged."""
-        w = self.settings.ngram_weight
-        if self.ngram is None or w <= 0:
+        if self.ngram is None or not self.settings.uses_ngram:
             return encoder_logits
         ngram = self.ngram.logits(texts)
         scale = self.settings.logit_scales
-        return {h: ((1 - w) * v / scale[h][0] + w * ngram[h] / scale[h][1]).astype(np.float32)
-                for h, v in encoder_logits.items()}
+        out = {}
+        for h, v in encoder_logits.items():
+            w = self.settings.weight_of(h)
+            out[h] = (v if w <= 0 else
+                      ((1 - w) * v / scale[h][0] + w * ngram[h] / scale[h][1]).astype(np.float32))
+        return out
 
-    def attach_ngram(self, ngram: Any, weight: float, scales: dict[str, list[float]]) -> None:
-        """Add the character n-gram branch with its weight and per-head logit scales."""
+    def attach_ngram(self, ngram: Any, weight: float | dict[str, float],
+                     scales: dict[str, list[float]]) -> None:
+        """Add the character n-gram branch with its weight (or a weight per head) and per-head
+        logit scales."""
         self.ngram = ngram
-        self.settings.ngram_weight = float(weight)
+        self.settings.ngram_weight = ({h: float(v) for h, v in weight.items()}
+                                      if isinstance(weight, dict) else float(weight))
         self.settings.logit_scales = {h: [float(a), float(b)] for h, (a, b) in scales.items()}
 
     def logits(self, texts: Sequence[str], batch_size: int = 16) -> dict[str, np.ndarray]:
@@ -393,7 +419,7 @@ class DocumentClassifier(nn.Module):
                        for k, v in self.trained_encoder_parameters()}
             if changed:
                 save_file(changed, str(folder / "encoder.safetensors"))
-        if self.ngram is not None and self.settings.ngram_weight > 0:
+        if self.ngram is not None and self.settings.uses_ngram:
             self.ngram.save(folder / "ngram")
         meta = {"format": "policynlp-classifier/1", "settings": asdict(self.settings),
                 "labels": self.space.to_dict(), "thresholds": self.thresholds.to_dict(),
@@ -421,7 +447,7 @@ class DocumentClassifier(nn.Module):
         model = cls(encoder, tokenizer, LabelSpace.from_dict(meta["labels"]), settings,
                     Thresholds.from_dict(meta["thresholds"]))
         model.heads.load_state_dict(load_file(str(folder / "heads.safetensors")))
-        if settings.ngram_weight > 0:
+        if settings.uses_ngram:
             from policynlp.classify.baseline import TfidfBaseline
 
             model.ngram = TfidfBaseline.load(folder / "ngram")
