@@ -18,16 +18,16 @@ from typing import Any
 
 from policynlp import __version__
 from policynlp.classify.component import write_model_folder
-from policynlp.classify.model import DocumentClassifier
+from policynlp.classify.model import ClassifierSettings, DocumentClassifier
 
 REPO = Path(__file__).resolve().parents[1]
-
 
 
 def _weights(w: float | dict[str, float]) -> str:
     """An n-gram weight, or the weights per head, as the card writes them."""
     return (", ".join(f"{h} {v}" for h, v in w.items()) if isinstance(w, dict)
             else f"{w} for every head")
+
 
 def _row(task: str, metric: str, m: dict[str, Any], b: dict[str, Any],
          groups: list[str]) -> str:
@@ -106,7 +106,7 @@ def model_card(metrics: dict[str, Any], size_mb: float) -> str:
         where += ")"
     ngram_line = (f"\n- **Character n-gram branch**: the baseline below, trained on the same "
                   f"records, blended {where}; logits scaled to unit spread on dev."
-                  if (any(weight.values()) if isinstance(weight, dict) else weight) else "")
+                  if ClassifierSettings(ngram_weight=weight).uses_ngram else "")
     floors = {h: m.get("all", {}).get(h, {}).get("ece_floor") for h in ("risk", "dual_use")}
     floor_line = (f"ECE on {docs['all']} documents is biased upwards: a perfectly calibrated "
                   f"head would score about {floors['risk']:.3f} (risk) and "

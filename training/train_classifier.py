@@ -509,8 +509,7 @@ def main() -> int:  # noqa: C901 - one linear recipe reads best in one place
             alt = (alternative, *_calibrate(_fused(dev_encoder, b_dev, alternative, scales),
                                             dev_gold, min_support))
         print(f"n-gram branch: {json.dumps(fusion)}", file=sys.stderr)
-        if (any(v > 0 for v in w.values()) if isinstance(w, dict) else w > 0):
-            model.attach_ngram(baseline, w, scales)
+        model.attach_ngram(baseline, w, scales)  # at weight 0 unused, and not saved
     dev_model = model.fuse(dev_encoder, [r["text"] for r in dev])
     cal, thr = _calibrate(dev_model, dev_gold, min_support)
     model.settings.temperatures, model.settings.biases = cal.temperatures, cal.biases

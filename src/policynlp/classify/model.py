@@ -8,10 +8,10 @@ A model may also carry a character n-gram branch (the TF-IDF + logistic-regressi
 :mod:`policynlp.classify.baseline`, trained on the same records): each head's logit is then
 ``(1 - w) * encoder_logit / s_enc + w * ngram_logit / s_ngram``, both scaled to unit spread on
 dev, with the weight ``w`` (one for every head, or one per head) chosen by cross-validation on
-dev. The encoder reads meaning across
-languages and wordings; the n-grams keep the exact terms (控制清单, 军民融合) that a small
-encoder fine-tuned on a few hundred documents does not always weigh. Temperatures and
-thresholds fitted on dev turn the logits into calibrated scores and decisions.
+dev. The encoder reads meaning across languages and wordings; the n-grams keep the exact terms
+(控制清单, 军民融合) that a small encoder fine-tuned on a few hundred documents does not always
+weigh. Temperatures and thresholds fitted on dev turn the logits into calibrated scores and
+decisions.
 
 A saved model is a folder: ``classifier.json`` (settings, label space, temperatures,
 thresholds, encoder name and file hashes) and ``heads.safetensors`` (+ ``adapter/`` with LoRA
