@@ -39,33 +39,19 @@ def _kappa(x: Sequence[Any], y: Sequence[Any]) -> float | None:
 
 def _f1(first: Sequence[dict[str, Any]], second: Sequence[dict[str, Any]]
         ) -> dict[str, float | None]:
-    """The second labelling's F1 against the first, as the classifiers are scored (None where
-    neither labelling has a label of that kind)."""
-    from sklearn.metrics import f1_score
-    from sklearn.preprocessing import MultiLabelBinarizer
+    """The second labelling's F1 against the first, scored as the classifiers are
+    (:func:`~policynlp.evaluate.classification.headline_f1`); None for a multi-label task where
+    neither labelling has a label."""
+    from policynlp.classify.labels import LabelSpace
+    from policynlp.classify.scores import Decisions
+    from policynlp.evaluate.classification import headline_f1
 
-    def multi(key: Any) -> float | None:
-        both = MultiLabelBinarizer().fit([key(r) for r in [*first, *second]])
-        if not len(both.classes_):
-            return None
-        return round(float(f1_score(both.transform([key(r) for r in first]),
-                                    both.transform([key(r) for r in second]),
-                                    average="micro", zero_division=0)), 3)
-
-    def level(r: dict[str, Any]) -> str:
-        return str(r["risk"]["level"])
-
-    return {
-        "sectors_micro_f1": multi(lambda r: r["sectors"]),
-        "risk_macro_f1": round(float(f1_score([level(r) for r in first],
-                                              [level(r) for r in second],
-                                              labels=["low", "medium", "high"], average="macro",
-                                              zero_division=0)), 3),
-        "channels_micro_f1": multi(lambda r: r["risk"].get("channels", [])),
-        "dual_use_f1": round(float(f1_score([bool(r["dual_use"]["relevant"]) for r in first],
-                                            [bool(r["dual_use"]["relevant"]) for r in second],
-                                            zero_division=0)), 3),
-    }
+    space = LabelSpace.from_schema()
+    gold, other = space.encode(first), space.encode(second)
+    f1 = headline_f1(gold, Decisions(other.sectors, other.risk, other.channels, other.dual_use))
+    empty = {"sectors_micro_f1": not (gold.sectors.any() or other.sectors.any()),
+             "channels_micro_f1": not (gold.channels.any() or other.channels.any())}
+    return {k: None if empty.get(k) else round(v, 3) for k, v in f1.items()}
 
 
 def _targets(rec: dict[str, Any]) -> list[Target]:
