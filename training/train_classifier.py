@@ -52,6 +52,7 @@ from policynlp.classify.labels import LabelSpace
 from policynlp.classify.model import (
     ClassifierSettings,
     DocumentClassifier,
+    blend,
     load_encoder,
 )
 from policynlp.classify.scores import Decisions, TaskScores, Thresholds
@@ -165,11 +166,8 @@ def _fused(encoder: dict[str, np.ndarray], ngram: dict[str, np.ndarray],
            weight: float | dict[str, float], scales: dict[str, list[float]]
            ) -> dict[str, np.ndarray]:
     """Encoder and n-gram logits blended as the model does (a weight, or one per head)."""
-    out = {}
-    for h in encoder:
-        w = weight[h] if isinstance(weight, dict) else weight
-        out[h] = (1 - w) * encoder[h] / scales[h][0] + w * ngram[h] / scales[h][1]
-    return out
+    return {h: blend(encoder[h], ngram[h], weight[h] if isinstance(weight, dict) else weight,
+                     scales[h]) for h in encoder}
 
 
 def _logit_scales(encoder: dict[str, np.ndarray], ngram: dict[str, np.ndarray]

